@@ -1,0 +1,1 @@
+"""Pure revision graph: revisions, the graph, target resolution and plans. No I/O here."""
