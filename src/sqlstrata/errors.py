@@ -15,6 +15,7 @@
     │   ├── UnknownRevisionError     no revision matches
     │   └── MultipleHeadsError       one head was needed and there are several
     ├── MigrationError               a migration failed while running (the cause is chained)
+    ├── IrreversibleError            an operation has no reverse (e.g. drop_table without columns)
     └── VersionTableError            the version table is not in the state a step expects
 
 Messages read "Can't <do what>: <why>" and the hint says what to do. Only the CLI turns an
@@ -157,3 +158,7 @@ class MigrationError(StrataError):
 
 class VersionTableError(StrataError):
     """The version table is not in the state a step expects."""
+
+
+class IrreversibleError(StrataError):
+    """An operation cannot be reversed with what it knows."""

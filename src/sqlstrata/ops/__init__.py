@@ -1,0 +1,1 @@
+"""Operations: the vocabulary of schema changes, and the ``op`` facade scripts call."""

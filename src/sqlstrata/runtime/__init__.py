@@ -1,0 +1,1 @@
+"""Running migrations: the environment env.py sees, the runner, sinks, the version table."""

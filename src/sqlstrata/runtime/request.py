@@ -1,0 +1,39 @@
+"""What a command asks the environment to do, as a value, and the result it gets back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Verb = Literal["upgrade", "downgrade", "stamp", "read", "revision", "ensure"]
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationRequest:
+    """Intent: ``upgrade`` to ``heads``, with or without ``--sql``.
+
+    ``targets`` has one entry except for ``stamp``, which may take several. ``starting_rev``
+    is the START of an offline ``START:END`` range. ``read`` only reads the current heads;
+    ``ensure`` creates the version table; ``revision`` runs env.py for ``strata revision``.
+    """
+
+    verb: Verb
+    targets: tuple[str, ...] = ()
+    sql: bool = False
+    starting_rev: str | None = None
+    purge: bool = False
+    tag: str | None = None
+
+    @property
+    def target(self) -> str | None:
+        return self.targets[0] if self.targets else None
+
+
+@dataclass(slots=True)
+class RunResult:
+    """Filled in while env.py runs: the heads before and after, and whether anything ran."""
+
+    heads_before: tuple[str, ...] | None = None
+    heads_after: tuple[str, ...] | None = None
+    steps: list[str] = field(default_factory=list)
+    url: str | None = None

@@ -1,0 +1,166 @@
+"""Walk a Plan: run each step's script function and record the new heads.
+
+The plan was decided before anything runs; this file only carries it out, one step at a time,
+inside the transactions the MigrationContext chooses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from sqlstrata.errors import MigrationError, StrataError
+from sqlstrata.graph.plan import Downgrade, Stamp, Step, Upgrade, version_table_changes
+from sqlstrata.graph.revision import Revision
+from sqlstrata.ops.facade import Operations
+from sqlstrata.runtime import ledger
+from sqlstrata.runtime.current import current_operations
+from sqlstrata.runtime.migration import MigrationContext
+from sqlstrata.runtime.sinks import ScriptSink
+
+log = logging.getLogger("sqlstrata.runtime.migration")
+
+ModuleLoader = Callable[[Revision], ModuleType]
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedStep:
+    """What ``on_version_apply`` receives about one finished step."""
+
+    step: Step
+    heads_before: tuple[str, ...]
+    heads_after: tuple[str, ...]
+
+    @property
+    def is_upgrade(self) -> bool:
+        return isinstance(self.step, Upgrade)
+
+    @property
+    def is_stamp(self) -> bool:
+        return isinstance(self.step, Stamp)
+
+    @property
+    def up_revision_ids(self) -> tuple[str, ...]:
+        return self.heads_after
+
+    @property
+    def down_revision_ids(self) -> tuple[str, ...]:
+        return self.heads_before
+
+
+def describe(step: Step) -> str:
+    """The log line of a step: ``upgrade a -> b, message``."""
+    if isinstance(step, Stamp):
+        return f"stamp {_ids(step.removed)} -> {_ids(step.added)}"
+    rev = step.revision
+    if isinstance(step, Upgrade):
+        return f"upgrade {_ids(rev.down_revisions)} -> {rev.id}, {rev.message or ''}".rstrip(", ")
+    return f"downgrade {rev.id} -> {_ids(rev.down_revisions)}, {rev.message or ''}".rstrip(", ")
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return ", ".join(ids) if ids else "<base>"
+
+
+def run_plan(
+    migration: MigrationContext,
+    plan: Sequence[Step],
+    heads: tuple[str, ...],
+    *,
+    load_module: ModuleLoader,
+    run_args: Mapping[str, Any],
+    purge: bool = False,
+) -> tuple[str, ...]:
+    """Carry out ``plan`` starting from ``heads``; return the heads afterwards."""
+    needs_table = bool(plan) or purge
+    for index, step in enumerate(plan):
+        with migration.begin_transaction(per_migration=True):
+            if index == 0:
+                _prepare_version_table(migration, heads, purge, needs_table)
+            heads = _run_step(migration, step, heads, load_module, run_args)
+    if not plan and purge:
+        with migration.begin_transaction(per_migration=True):
+            _prepare_version_table(migration, heads, purge, needs_table)
+        heads = ()
+    return heads
+
+
+def ensure_version_table(migration: MigrationContext) -> None:
+    """Create the version table unless it exists (offline: always write the CREATE)."""
+    _prepare_version_table(migration, (), purge=False, needed=True)
+
+
+def _prepare_version_table(
+    migration: MigrationContext, heads: tuple[str, ...], purge: bool, needed: bool
+) -> None:
+    table = migration.version_table
+    if isinstance(migration.sink, ScriptSink):
+        if needed and not heads:
+            ledger.create_version_table(migration.sink, table)
+    elif needed and not migration.version_table_exists():
+        ledger.create_version_table(migration.sink, table)
+    if purge:
+        ledger.clear_heads(migration.sink, table)
+
+
+def _run_step(
+    migration: MigrationContext,
+    step: Step,
+    heads: tuple[str, ...],
+    load_module: ModuleLoader,
+    run_args: Mapping[str, Any],
+) -> tuple[str, ...]:
+    line = describe(step)
+    log.info("Running %s", line)
+    if isinstance(migration.sink, ScriptSink):
+        migration.sink.comment(f"Running {line}")
+    if isinstance(step, Upgrade | Downgrade):
+        _call_script(migration, step, load_module, run_args)
+    deletes, updates, inserts = version_table_changes(step)
+    ledger.write_head_changes(migration.sink, migration.version_table, deletes, updates, inserts)
+    after = step.apply(heads)
+    callback = migration.options.on_version_apply
+    if callback is not None:
+        callback(
+            ctx=migration,
+            step=AppliedStep(step, heads, after),
+            heads=set(after),
+            run_args=dict(run_args),
+        )
+    return after
+
+
+def _call_script(
+    migration: MigrationContext,
+    step: Upgrade | Downgrade,
+    load_module: ModuleLoader,
+    run_args: Mapping[str, Any],
+) -> None:
+    rev = step.revision
+    direction = "upgrade" if isinstance(step, Upgrade) else "downgrade"
+    module = load_module(rev)
+    function = getattr(module, direction, None)
+    if not callable(function):
+        raise MigrationError(
+            f"Can't {direction} revision {rev.id}: {rev.path} has no {direction}() function.",
+            revision=rev.id,
+            hint=f"Add a {direction}() function to the script.",
+        )
+    token = current_operations.set(Operations(migration))
+    try:
+        function(**run_args)
+    except StrataError:
+        raise
+    except Exception as exc:
+        raise MigrationError(
+            f"Can't run {describe(step)} ({rev.path}): {type(exc).__name__}: {exc}".replace(
+                "\n", " "
+            ),
+            revision=rev.id,
+            hint="Nothing of this migration was kept where the database has transactional DDL.",
+        ) from exc
+    finally:
+        current_operations.reset(token)
