@@ -20,13 +20,61 @@ ENV_VARS = {"postgresql": "STRATA_TEST_POSTGRESQL_URL", "mysql": "STRATA_TEST_MY
 def backend_url(backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    url = os.environ.get(ENV_VARS[backend])
-    if not url:
+    url = run_database(backend)
+    empty_database(url)
+    return url
+
+
+_RUN_DATABASES: dict[str, str] = {}
+
+
+def run_database(backend: str) -> str:
+    """A database of this test run's own on the server the environment names.
+
+    Several test runs (developers, CI) may share one server; each creates and later drops
+    ``strata_test_<pid>`` so they never see each other's tables.
+    """
+    if backend in _RUN_DATABASES:
+        return _RUN_DATABASES[backend]
+    given = os.environ.get(ENV_VARS[backend])
+    if not given:
         if os.environ.get("STRATA_TEST_REQUIRE_ALL"):
             pytest.fail(f"{ENV_VARS[backend]} is not set but STRATA_TEST_REQUIRE_ALL is")
         pytest.skip(f"{ENV_VARS[backend]} not set")
-    empty_database(url)
+    name = f"strata_test_{os.getpid()}"
+    admin = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        quote = conn.dialect.identifier_preparer.quote
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}")
+        conn.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+    admin.dispose()
+    url = sa.make_url(given).set(database=name).render_as_string(hide_password=False)
+    _RUN_DATABASES[backend] = url
     return url
+
+
+def drop_run_databases() -> None:
+    for backend, url in _RUN_DATABASES.items():
+        given = os.environ[ENV_VARS[backend]]
+        name = sa.make_url(url).database
+        admin = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+            quote = conn.dialect.identifier_preparer.quote
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(str(name))}")
+        admin.dispose()
+    _RUN_DATABASES.clear()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_run_databases()
 
 
 def empty_database(url: str) -> None:
@@ -34,9 +82,11 @@ def empty_database(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            schemas = conn.exec_driver_sql(
-                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' "
-                "AND nspname NOT IN ('information_schema', 'public')"
+            schemas = conn.execute(
+                sa.text(
+                    "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' "
+                    "AND nspname NOT IN ('information_schema', 'public')"
+                )
             ).scalars()
             for schema in list(schemas):
                 conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')

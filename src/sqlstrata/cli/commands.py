@@ -108,7 +108,11 @@ def merge(
     opts.reporter.progress("Generating", path)
 
 
-@cli.command()
+# "-1" is a revision, not an option.
+RELATIVE = {"ignore_unknown_options": True}
+
+
+@cli.command(context_settings=RELATIVE)
 @click.argument("revision")
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
 @click.option("--tag", help="A tag env.py can read with context.get_tag_argument().")
@@ -120,7 +124,7 @@ def upgrade(opts: Options, revision: str, sql: bool, tag: str | None) -> None:
     run_upgrade(opts.config(), revision, sql=sql, tag=tag)
 
 
-@cli.command()
+@cli.command(context_settings=RELATIVE)
 @click.argument("revision")
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
 @click.option("--tag", help="A tag env.py can read with context.get_tag_argument().")
@@ -132,7 +136,7 @@ def downgrade(opts: Options, revision: str, sql: bool, tag: str | None) -> None:
     run_downgrade(opts.config(), revision, sql=sql, tag=tag)
 
 
-@cli.command()
+@cli.command(context_settings=RELATIVE)
 @click.argument("revisions", nargs=-1, required=True)
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
 @click.option("--tag", help="A tag env.py can read with context.get_tag_argument().")
@@ -231,7 +235,7 @@ def branches(opts: Options, verbose: bool, fmt: str) -> None:
             opts.reporter.result(text)
 
 
-@cli.command()
+@cli.command(context_settings=RELATIVE)
 @click.argument("revision")
 @FORMAT
 @pass_options

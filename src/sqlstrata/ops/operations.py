@@ -43,9 +43,19 @@ class CreateTable(Operation):
     options: tuple[tuple[str, Any], ...] = ()
 
     def to_table(self, metadata: MetaData | None = None) -> Table:
-        """Build the SQLAlchemy Table this operation creates."""
-        from sqlalchemy import MetaData, Table
+        """The SQLAlchemy Table this operation creates.
 
+        A Column belongs to one Table only, so once the items are attached (the dialect
+        built the table to emit CREATE TABLE), later calls return that same table.
+        """
+        from sqlalchemy import Column, MetaData, Table
+
+        for item in self.items:
+            if isinstance(item, Column):
+                owner = getattr(item, "table", None)
+                if isinstance(owner, Table) and owner.name == self.table_name:
+                    return owner
+                break
         return Table(
             self.table_name,
             metadata if metadata is not None else MetaData(),
