@@ -70,11 +70,15 @@ def run_environment(config: Config, request: MigrationRequest) -> RunResult:
     from sqlstrata.runtime.environment import EnvironmentContext
 
     script = script_directory(config)
+    graph: RevisionGraph | None = None
+    if request.verb in ("upgrade", "downgrade", "stamp"):
+        # A broken history is reported before anything connects to the database.
+        graph = revision_graph(script)
     env = EnvironmentContext(
         config,
         script,
         request,
-        graph=lambda: revision_graph(script),
+        graph=(lambda: graph) if graph is not None else (lambda: revision_graph(script)),
         default_version_table=config.version_table,
     )
     try:

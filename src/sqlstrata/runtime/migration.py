@@ -203,11 +203,16 @@ class MigrationContext:
             finally:
                 self._takeover.suspended = False
         else:
-            saved = connection.get_isolation_level()
+            # Asking the server for the level would begin a transaction; the options know it.
+            saved = connection.get_execution_options().get(
+                "isolation_level", connection.default_isolation_level
+            )
             connection.execution_options(isolation_level="AUTOCOMMIT")
             try:
                 yield
             finally:
+                if connection.in_transaction():
+                    connection.commit()
                 connection.execution_options(isolation_level=saved)
         if connection.in_transaction():
             connection.commit()
