@@ -24,12 +24,13 @@ class ContextProxy(Generic[T]):
 
     def _target(self) -> T:
         try:
-            return self._var.get()
+            value: T = self._var.get()
         except LookupError:
             raise RuntimeError(
                 f"Can't use '{self._purpose}' here: no migration is running in this thread. "
                 f"Use it inside env.py or a revision's upgrade()/downgrade()."
             ) from None
+        return value
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._target(), name)

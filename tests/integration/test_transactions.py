@@ -96,7 +96,9 @@ def test_autocommit_block(tmp_path: Path, db_url: str, backend: str) -> None:
         "r1",
         None,
         f"""
-        op.create_table("a", sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer))
+        op.create_table(
+            "a", sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer)
+        )
         with op.get_context().autocommit_block():
             op.execute({AUTOCOMMIT_BODY[backend]!r})
         op.create_table("after", sa.Column("id", sa.Integer, primary_key=True))

@@ -58,7 +58,7 @@ def init(
 
     Returns the (action, path) pairs done, e.g. ``("Generating", .../env.py)``.
     """
-    from mako.template import Template as MakoTemplate
+    from mako.template import Template as MakoTemplate  # type: ignore[import-untyped]
 
     chosen = _template(template)
     target = Path(directory)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import schema as sa_schema
+from sqlalchemy.sql.schema import SchemaItem
 
 from sqlstrata.errors import VersionTableError
 from sqlstrata.runtime.sinks import Sink
@@ -34,10 +35,10 @@ VERSION_NUM_LENGTH = 32
 
 def version_table(name: str, schema: str | None = None, *, primary_key: bool = True) -> Table:
     """Describe the version table."""
-    items: list[object] = [Column("version_num", String(VERSION_NUM_LENGTH), nullable=False)]
+    items: list[SchemaItem] = [Column("version_num", String(VERSION_NUM_LENGTH), nullable=False)]
     if primary_key:
         items.append(PrimaryKeyConstraint("version_num", name=f"{name}_pkc"))
-    return Table(name, MetaData(), *items, schema=schema)  # type: ignore[arg-type]
+    return Table(name, MetaData(), *items, schema=schema)
 
 
 def version_table_exists(connection: Connection, table: Table) -> bool:

@@ -40,7 +40,7 @@ class ConnectionSink:
         return self.connection.dialect
 
     def execute(self, statement: Executable) -> int | None:
-        result = self.connection.execute(statement)  # type: ignore[call-overload]
+        result = self.connection.execute(statement)
         if isinstance(statement, UpdateBase):
             rowcount: int = result.rowcount
             return rowcount

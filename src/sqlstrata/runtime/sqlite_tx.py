@@ -21,7 +21,8 @@ class SQLiteTransactionTakeover:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.suspended = False
-        self._driver: Any = connection.connection.driver_connection
+        driver: Any = connection.connection.driver_connection
+        self._driver: Any = driver
         self._saved = self._driver.isolation_level
         self._driver.isolation_level = None
         event.listen(connection, "begin", self._on_begin)
