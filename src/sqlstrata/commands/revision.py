@@ -102,7 +102,7 @@ def revision(
         branch_labels=labels,
         depends_on=tuple(deps),
         version_path=Path(version_path) if version_path else None,
-        template_args=template_args or {},
+        template_args={"config": config, **(template_args or {})},
         create_date=datetime.now(),
     )
     return path
@@ -141,7 +141,7 @@ def merge(
         branch_labels=_as_tuple(branch_label),
         depends_on=(),
         version_path=None,
-        template_args={},
+        template_args={"config": config},
         create_date=datetime.now(),
     )
 
