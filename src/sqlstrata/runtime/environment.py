@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from sqlstrata.config import Config
     from sqlstrata.graph.graph import RevisionGraph
+    from sqlstrata.ops.registry import OperationRegistry
     from sqlstrata.scripts.directory import ScriptDirectory
 
 log = logging.getLogger("sqlstrata.runtime.migration")
@@ -98,6 +99,7 @@ class EnvironmentContext:
         version_table_schema: str | None = None,
         version_table_pk: bool = True,
         on_version_apply: Callable[..., None] | None = None,
+        operations: OperationRegistry | None = None,
         **kw: Any,
     ) -> None:
         """Say how to reach the database and how to run; see Alembic's configure()."""
@@ -148,6 +150,7 @@ class EnvironmentContext:
             options=options,
             connection=connection,
             target_metadata=target_metadata,
+            operations=operations,
         )
         log.info("Context impl %s.", ours.name)
         kind = "transactional" if self._migration.transactional_ddl else "non-transactional"
