@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -9,6 +10,7 @@ import click
 from sqlstrata.cli.main import Options, cli, pass_options
 
 if TYPE_CHECKING:
+    from sqlstrata.autogen.renames import RenameCandidate
     from sqlstrata.commands.info import RevisionView
 
 FORMAT = click.option(
@@ -59,6 +61,21 @@ def list_templates(opts: Options) -> None:
 @click.option("--version-path", help="Directory to write the file in.")
 @click.option("--rev-id", help="Revision id to use instead of a generated one.")
 @click.option("--depends-on", multiple=True, help="Revisions this one depends on.")
+@click.option(
+    "--autogenerate", is_flag=True, help="Fill in the changes from target_metadata vs the database."
+)
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="OLD:NEW",
+    help="With --autogenerate: a rename, not a drop and an add (TABLE:NEW or TABLE.COL:NEW).",
+)
+@click.option(
+    "--strict-renames",
+    is_flag=True,
+    help="With --autogenerate: fail instead of dropping and adding what may be a rename.",
+)
 @pass_options
 def revision(
     opts: Options,
@@ -70,10 +87,15 @@ def revision(
     version_path: str | None,
     rev_id: str | None,
     depends_on: tuple[str, ...],
+    autogenerate: bool,
+    renames: tuple[str, ...],
+    strict_renames: bool,
 ) -> None:
     """Create a new revision file."""
     from sqlstrata.commands.revision import revision as run_revision
 
+    if (renames or strict_renames) and not autogenerate:
+        raise click.UsageError("--rename and --strict-renames need --autogenerate.")
     path = run_revision(
         opts.config(),
         message,
@@ -84,8 +106,52 @@ def revision(
         version_path=version_path,
         rev_id=rev_id,
         depends_on=depends_on or None,
+        autogenerate=autogenerate,
+        renames=renames,
+        strict_renames=strict_renames,
+        ask=_ask_rename if autogenerate and sys.stdin.isatty() else None,
     )
+    if path is None:
+        opts.reporter.line("No revision written: process_revision_directives left nothing.")
+        return
     opts.reporter.progress("Generating", path)
+
+
+def _ask_rename(candidate: RenameCandidate) -> bool:
+    """Ask, as Django does, whether a dropped and an added object are one renamed."""
+    return click.confirm(candidate.question, default=False, prompt_suffix=" ", err=True)
+
+
+@cli.command()
+@FORMAT
+@pass_options
+def check(opts: Options, fmt: str) -> None:
+    """Fail (exit 1) when the models and the database at head differ; list the changes."""
+    from sqlstrata.commands.autogen import check as run_check
+
+    result = run_check(opts.config())
+    if fmt == "json":
+        opts.reporter.json(
+            {
+                "up_to_date": result.up_to_date,
+                "changes": [change.as_json() for change in result.changes],
+                "warnings": list(result.warnings),
+            }
+        )
+    elif result.up_to_date:
+        opts.reporter.line("No new upgrade operations detected.")
+    else:
+        opts.reporter.result("New upgrade operations detected:")
+        for change in result.changes:
+            opts.reporter.result(f"  - {change.description}")
+    if not result.up_to_date:
+        from sqlstrata.errors import CommandError
+
+        raise CommandError(
+            f"Can't pass the check: the models and the database differ "
+            f"({len(result.changes)} pending change{'s' if len(result.changes) > 1 else ''}).",
+            hint="Write the migration with 'strata revision --autogenerate -m MESSAGE'.",
+        )
 
 
 @cli.command()

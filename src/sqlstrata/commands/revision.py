@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,14 +73,47 @@ def revision(
     rev_id: str | None = None,
     depends_on: str | Sequence[str] | None = None,
     template_args: dict[str, Any] | None = None,
-) -> Path:
-    """Write a new revision file from script.py.mako; return its path."""
+    autogenerate: bool = False,
+    *,
+    renames: Sequence[str] = (),
+    strict_renames: bool = False,
+    ask: Callable[[Any], bool] | None = None,
+    process_revision_directives: Callable[..., Any] | None = None,
+    environment: bool = True,
+) -> Path | None:
+    """Write a new revision file from script.py.mako; return its path.
+
+    With ``autogenerate`` the body compares target_metadata with the database (see
+    :func:`sqlstrata.commands.autogen.autogenerate_revision`, which takes ``renames``,
+    ``strict_renames``, ``ask`` and ``process_revision_directives``); then ``None`` means a
+    hook left nothing to write. ``environment=False`` skips running env.py for
+    ``revision_environment`` (autogenerate has run it already).
+    """
     from sqlstrata.graph.targets import resolve
     from sqlstrata.scripts.write import new_revision_id, write_revision
 
+    if autogenerate:
+        from sqlstrata.commands.autogen import autogenerate_revision
+
+        paths = autogenerate_revision(
+            config,
+            message,
+            sql=sql,
+            head=head,
+            splice=splice,
+            branch_label=_as_tuple(branch_label),
+            version_path=version_path,
+            rev_id=rev_id,
+            depends_on=_as_tuple(depends_on),
+            renames=renames,
+            strict_renames=strict_renames,
+            ask=ask,
+            process_revision_directives=process_revision_directives,
+        )
+        return paths[0] if paths else None
     script = script_directory(config)
     graph = revision_graph(script)
-    if config.revision_environment:
+    if config.revision_environment and environment:
         run_environment(config, MigrationRequest("revision", sql=sql))
     rev_id = rev_id or new_revision_id()
     _check_rev_id(graph, rev_id)

@@ -176,8 +176,14 @@ class EnvironmentContext:
         else:
             heads = migration.get_current_heads()
         self.result.heads_before = heads
-        if self.request.verb in ("read", "revision"):
+        if self.request.verb in ("read", "revision", "autogenerate"):
             self.result.heads_after = heads
+            if self.request.verb == "autogenerate":
+                from sqlstrata.autogen.produce import AutogenRequest, produce
+
+                wanted = self.request.autogen or AutogenRequest()
+                found = produce(migration, wanted, heads=heads, graph_heads=self.graph.heads)
+                self.result.autogen.append(found)
             return
         plan = plan_for(self.request, self.graph, heads)
         self.result.steps.extend(type(step).__name__ for step in plan)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-Verb = Literal["upgrade", "downgrade", "stamp", "read", "revision", "ensure"]
+if TYPE_CHECKING:
+    from sqlstrata.autogen.produce import AutogenRequest, AutogenResult
+
+Verb = Literal["upgrade", "downgrade", "stamp", "read", "revision", "ensure", "autogenerate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +17,8 @@ class MigrationRequest:
 
     ``targets`` has one entry except for ``stamp``, which may take several. ``starting_rev``
     is the START of an offline ``START:END`` range. ``read`` only reads the current heads;
-    ``ensure`` creates the version table; ``revision`` runs env.py for ``strata revision``.
+    ``ensure`` creates the version table; ``revision`` runs env.py for ``strata revision``;
+    ``autogenerate`` compares the models with the database (``autogen`` says how).
     """
 
     verb: Verb
@@ -23,6 +27,7 @@ class MigrationRequest:
     starting_rev: str | None = None
     purge: bool = False
     tag: str | None = None
+    autogen: AutogenRequest | None = None
 
     @property
     def target(self) -> str | None:
@@ -37,3 +42,4 @@ class RunResult:
     heads_after: tuple[str, ...] | None = None
     steps: list[str] = field(default_factory=list)
     url: str | None = None
+    autogen: list[AutogenResult] = field(default_factory=list)
