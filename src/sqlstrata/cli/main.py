@@ -148,12 +148,19 @@ def exit_code(exc: Exception) -> int:
     """Distinct exit codes per error family, documented in the README."""
     from sqlstrata import errors
 
+    if isinstance(exc, errors.ChecksumMismatchError):
+        from sqlstrata.runtime.integrity import exit_code as integrity_code
+
+        return integrity_code(exc.problems)
     codes: list[tuple[type[Exception], int]] = [
         (errors.ConfigError, 2),
         (errors.GraphError, 3),
         (errors.ResolutionError, 4),
         (errors.MigrationError, 5),
         (errors.VersionTableError, 6),
+        (errors.PendingFailureError, 14),
+        (errors.LockTimeoutError, 15),
+        (errors.IntegrityError, 10),
     ]
     for cls, code in codes:
         if isinstance(exc, cls):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-Verb = Literal["upgrade", "downgrade", "stamp", "read", "revision", "ensure"]
+if TYPE_CHECKING:
+    from sqlstrata.runtime.history import HistoryEntry
+
+Verb = Literal["upgrade", "downgrade", "stamp", "read", "revision", "ensure", "resolve", "accept"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +17,13 @@ class MigrationRequest:
 
     ``targets`` has one entry except for ``stamp``, which may take several. ``starting_rev``
     is the START of an offline ``START:END`` range. ``read`` only reads the current heads;
-    ``ensure`` creates the version table; ``revision`` runs env.py for ``strata revision``.
+    ``ensure`` creates the version table; ``revision`` runs env.py for ``strata revision``;
+    ``resolve`` marks a half-applied migration (``resolution``: ``applied`` or
+    ``rolled-back``); ``accept`` records a deliberate edit of an applied script.
+
+    ``lock_timeout`` is how long to wait for another process's migration lock; ``resume``
+    re-runs a half-applied migration skipping what it already did; ``verify`` checks the
+    scripts against the history log before running.
     """
 
     verb: Verb
@@ -23,6 +32,10 @@ class MigrationRequest:
     starting_rev: str | None = None
     purge: bool = False
     tag: str | None = None
+    lock_timeout: float = 300.0
+    resume: bool = False
+    verify: bool = True
+    resolution: str | None = None
 
     @property
     def target(self) -> str | None:
@@ -37,3 +50,4 @@ class RunResult:
     heads_after: tuple[str, ...] | None = None
     steps: list[str] = field(default_factory=list)
     url: str | None = None
+    history: tuple[HistoryEntry, ...] = ()
