@@ -1,38 +1,47 @@
-"""The Dialect value and the generic handlers every dialect starts from.
+"""The Dialect value: capability flags plus a table ``{operation type: handler}``.
 
-A dialect is capability flags plus a table ``{operation type: handler}``; a handler turns one
-operation into SQLAlchemy executables. ``dialect.statements(op, ctx)`` is the one hop from an
-operation to SQL.
+A handler turns one operation into SQLAlchemy executables; ``dialect.statements(op, ctx)``
+is the one hop from an operation to SQL. The generic handlers every dialect starts from are
+in :mod:`sqlstrata.dialects.generic`; each database's file overrides what differs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, Table, insert, text
-from sqlalchemy import schema as sa_schema
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.engine.interfaces import Dialect as SADialect
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.types import NullType
 
-from sqlstrata.dialects.ddl import RawDDL, attach, column_spec, quote, table_ref
 from sqlstrata.errors import CommandError
 from sqlstrata.ops import operations as ops
 
 
 @dataclass(frozen=True, slots=True)
 class DialectContext:
-    """What a handler needs besides the operation: the SQLAlchemy dialect and the metadata."""
+    """What a handler needs besides the operation.
+
+    ``connection`` is set when statements run on a live database; handlers use it only to
+    look before they leap (does this enum type exist already?). With no connection the
+    handler writes statements that are right for a SQL script.
+    """
 
     sa_dialect: SADialect
     target_metadata: MetaData | None = None
+    connection: Connection | None = None
+
+    @property
+    def offline(self) -> bool:
+        """Whether statements are written to a script rather than run."""
+        return self.connection is None
 
     def metadata(self) -> MetaData:
         """A fresh MetaData carrying the target's naming convention, if any."""
         if self.target_metadata is not None:
-            return MetaData(naming_convention=dict(self.target_metadata.naming_convention))
+            return MetaData(naming_convention=self.target_metadata.naming_convention)
         return MetaData()
 
 
@@ -41,7 +50,11 @@ Handler = Callable[[Any, DialectContext], Iterable[Executable]]
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """A database's differences: flags and handlers."""
+    """A database's differences: flags and handlers.
+
+    ``terminator`` ends each statement in a SQL script; ``batch_separator`` (``GO`` on
+    MSSQL, ``/`` on Oracle) follows each statement on a line of its own.
+    """
 
     name: str
     transactional_ddl: bool
@@ -49,116 +62,39 @@ class Dialect:
     terminator: str = ";"
     batch_separator: str | None = None
 
-    def statements(self, operation: ops.Operation, ctx: DialectContext) -> Iterator[Executable]:
-        """Yield the executables that carry out ``operation`` on this database."""
-        for cls in type(operation).__mro__:
+    def handler_for(self, operation_type: type[ops.Operation]) -> Handler | None:
+        """The handler for ``operation_type`` or its nearest base class."""
+        for cls in operation_type.__mro__:
             handler = self.handlers.get(cls)
             if handler is not None:
-                yield from handler(operation, ctx)
-                return
-        raise CommandError(
-            f"Can't run {type(operation).__name__} on {self.name}: no handler for it.",
-            hint="Register an implementation for this operation.",
-        )
+                return handler
+        return None
+
+    def statements(self, operation: ops.Operation, ctx: DialectContext) -> Iterator[Executable]:
+        """Yield the executables that carry out ``operation`` on this database."""
+        handler = self.handler_for(type(operation))
+        if handler is None:
+            raise CommandError(
+                f"Can't run {type(operation).__name__} on {self.name}: no handler for it.",
+                hint="Register an implementation for this operation "
+                "(see sqlstrata.ops.registry.OperationRegistry).",
+            )
+        yield from handler(operation, ctx)
 
     def with_handlers(self, extra: Mapping[type[ops.Operation], Handler]) -> Dialect:
         """Return a copy with ``extra`` handlers added or replacing existing ones."""
-        merged = {**self.handlers, **extra}
-        return Dialect(
-            self.name, self.transactional_ddl, merged, self.terminator, self.batch_separator
-        )
+        return dataclasses.replace(self, handlers={**self.handlers, **extra})
 
 
-def create_table(op: ops.CreateTable, ctx: DialectContext) -> Iterator[Executable]:
-    table = op.to_table(ctx.metadata())
-    yield sa_schema.CreateTable(table)
-    for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
-        yield sa_schema.CreateIndex(index)
-
-
-def drop_table(op: ops.DropTable, ctx: DialectContext) -> Iterator[Executable]:
-    yield sa_schema.DropTable(Table(op.table_name, MetaData(), schema=op.schema))
-
-
-def rename_table(op: ops.RenameTable, ctx: DialectContext) -> Iterator[Executable]:
-    d = ctx.sa_dialect
-    old = table_ref(d, op.old_name, op.schema)
-    yield RawDDL(f"ALTER TABLE {old} RENAME TO {quote(d, op.new_name)}")
-
-
-def add_column(op: ops.AddColumn, ctx: DialectContext) -> Iterator[Executable]:
-    d = ctx.sa_dialect
-    column = attach(op.column, op.table_name, op.schema)
-    yield RawDDL(
-        f"ALTER TABLE {table_ref(d, op.table_name, op.schema)} ADD COLUMN {column_spec(d, column)}"
-    )
-    for constraint in sorted(column.foreign_keys, key=lambda fk: str(fk.name)):
-        if constraint.constraint is not None:
-            yield sa_schema.AddConstraint(constraint.constraint)
-
-
-def drop_column(op: ops.DropColumn, ctx: DialectContext) -> Iterator[Executable]:
-    d = ctx.sa_dialect
-    yield RawDDL(
-        f"ALTER TABLE {table_ref(d, op.table_name, op.schema)} "
-        f"DROP COLUMN {quote(d, op.column_name)}"
+def unsupported(ctx: DialectContext, what: str, why: str, hint: str = "") -> CommandError:
+    """The error for a change this database cannot make."""
+    return CommandError(
+        f"Can't {what} on {ctx.sa_dialect.name}: {why}.",
+        hint=hint or "Write the SQL with op.execute(), or use a database that supports it.",
     )
 
 
-def index_for(op: ops.CreateIndex, ctx: DialectContext) -> Index:
-    """Build the SQLAlchemy Index an operation describes, on a throwaway table.
-
-    Plain strings name columns; anything else (``sa.text("lower(name)")``) is an expression.
-    """
-    table = Table(op.table_name, ctx.metadata(), schema=op.schema)
-    exprs: list[Any] = []
-    for col in op.columns:
-        if isinstance(col, str):
-            if col not in table.c:
-                table.append_column(Column(col, NullType()))
-            exprs.append(table.c[col])
-        else:
-            exprs.append(col)
-    return Index(op.index_name, *exprs, unique=op.unique, _table=table, **dict(op.options))
-
-
-def create_index(op: ops.CreateIndex, ctx: DialectContext) -> Iterator[Executable]:
-    yield sa_schema.CreateIndex(index_for(op, ctx))
-
-
-def drop_index(op: ops.DropIndex, ctx: DialectContext) -> Iterator[Executable]:
-    d = ctx.sa_dialect
-    name = quote(d, op.index_name or "")
-    if op.schema:
-        name = f"{quote(d, op.schema)}.{name}"
-    yield RawDDL(f"DROP INDEX {name}")
-
-
-def execute_sql(op: ops.ExecuteSQL, ctx: DialectContext) -> Iterator[Executable]:
-    statement = text(op.statement) if isinstance(op.statement, str) else op.statement
-    if op.execution_options:
-        statement = statement.execution_options(**dict(op.execution_options))
-    yield statement
-
-
-def bulk_insert(op: ops.BulkInsert, ctx: DialectContext) -> Iterator[Executable]:
-    if not op.rows:
-        return
-    if op.multiinsert:
-        yield insert(op.table).values(list(op.rows))
-    else:
-        for row in op.rows:
-            yield insert(op.table).values(dict(row))
-
-
-GENERIC_HANDLERS: Mapping[type[ops.Operation], Handler] = {
-    ops.CreateTable: create_table,
-    ops.DropTable: drop_table,
-    ops.RenameTable: rename_table,
-    ops.AddColumn: add_column,
-    ops.DropColumn: drop_column,
-    ops.CreateIndex: create_index,
-    ops.DropIndex: drop_index,
-    ops.ExecuteSQL: execute_sql,
-    ops.BulkInsert: bulk_insert,
-}
+BATCH_HINT = (
+    "Use 'with op.batch_alter_table(...)' so the table is rebuilt with the change, "
+    "or write the SQL with op.execute()."
+)

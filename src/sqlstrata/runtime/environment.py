@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from sqlstrata.config import Config
     from sqlstrata.graph.graph import RevisionGraph
+    from sqlstrata.ops.registry import OperationRegistry
     from sqlstrata.scripts.directory import ScriptDirectory
 
 log = logging.getLogger("sqlstrata.runtime.migration")
@@ -102,6 +103,7 @@ class EnvironmentContext:
         version_table_pk: bool = True,
         history_table: str | None = None,
         on_version_apply: Callable[..., None] | None = None,
+        operations: OperationRegistry | None = None,
         **kw: Any,
     ) -> None:
         """Say how to reach the database and how to run; see Alembic's configure()."""
@@ -153,6 +155,7 @@ class EnvironmentContext:
             options=options,
             connection=connection,
             target_metadata=target_metadata,
+            operations=operations,
         )
         log.info("Context impl %s.", ours.name)
         kind = "transactional" if self._migration.transactional_ddl else "non-transactional"

@@ -19,6 +19,7 @@ from sqlalchemy.sql.base import Executable
 from sqlstrata.dialects.base import Dialect, DialectContext
 from sqlstrata.errors import CommandError
 from sqlstrata.ops.operations import ExecuteSQL, Operation
+from sqlstrata.ops.registry import OperationRegistry
 from sqlstrata.runtime import history, ledger
 from sqlstrata.runtime.lock import MigrationLock, lock_for
 from sqlstrata.runtime.recorder import HistoryRecorder
@@ -91,8 +92,10 @@ class MigrationContext:
         options: MigrationOptions,
         connection: Connection | None = None,
         target_metadata: MetaData | None = None,
+        operations: OperationRegistry | None = None,
     ) -> None:
-        self.impl = dialect
+        self.operation_registry = operations or OperationRegistry()
+        self.impl = self.operation_registry.apply(dialect)
         self.sink = sink
         self.options = options
         self.connection = connection
@@ -111,7 +114,7 @@ class MigrationContext:
         self._takeover: SQLiteTransactionTakeover | None = None
         if connection is not None and takes_over(connection):
             self._takeover = SQLiteTransactionTakeover(connection)
-        self.dialect_context = DialectContext(sink.sa_dialect, target_metadata)
+        self.dialect_context = DialectContext(sink.sa_dialect, target_metadata, connection)
 
     # -- what scripts see ------------------------------------------------------------------
     @property
