@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     from sqlstrata.cli import commands  # noqa: F401  (registers the commands on ``cli``)
 
     try:
-        cli.main(args=argv, prog_name="strata", standalone_mode=False)
+        # Without standalone mode click returns the code of a ctx.exit()/Exit instead.
+        returned = cli.main(args=argv, prog_name="strata", standalone_mode=False)
     except click.exceptions.Abort:
         Reporter().error("Aborted.")
         return 1
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except Exception as exc:
         return _report_error(exc, argv)
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def _report_error(exc: Exception, argv: list[str] | None) -> int:

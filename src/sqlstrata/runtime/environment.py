@@ -211,6 +211,7 @@ class EnvironmentContext:
                 purge=request.purge,
                 recorder=migration.recorder(),
                 resume_hashes=prepared.resume_hashes,
+                resume_in_flight=prepared.resume_in_flight,
             )
         finally:
             migration.release_lock_if_committed()

@@ -66,6 +66,9 @@ def history_table(name: str, schema: str | None = None) -> Table:
         Column("error", Text),
         Column("statements_applied", Integer, nullable=False, default=0),
         Column("statement_hashes", Text, nullable=False, default=""),
+        # Set while a statement runs on a database without transactional DDL: if the process
+        # dies then, this statement may or may not have taken effect.
+        Column("in_flight", String(16)),
         Column("transactional", Boolean, nullable=False),
         Column("tool_version", String(32), nullable=False),
         Column("host", String(255), nullable=False),
@@ -90,6 +93,7 @@ class HistoryEntry:
     error: str | None
     statements_applied: int
     statement_hashes: tuple[str, ...]
+    in_flight: str | None
     transactional: bool
     tool_version: str
     host: str
@@ -169,6 +173,7 @@ def finish_values(
         "outcome": outcome,
         "statements_applied": len(hashes),
         "statement_hashes": ",".join(hashes),
+        "in_flight": None,
         "error": error[:4000] if error else None,
     }
 
@@ -196,6 +201,7 @@ def _entry(row: object) -> HistoryEntry:
         error=r["error"],
         statements_applied=int(r["statements_applied"] or 0),
         statement_hashes=_split(r["statement_hashes"]),
+        in_flight=r["in_flight"],
         transactional=bool(r["transactional"]),
         tool_version=str(r["tool_version"]),
         host=str(r["host"]),
@@ -211,7 +217,8 @@ def pending_failure(entries: Iterable[HistoryEntry]) -> HistoryEntry | None:
     """The half-applied migration the database is stuck at, if any.
 
     A row counts when it ran on a database without transactional DDL, got at least one
-    statement in, did not finish, and nothing was recorded for that revision afterwards.
+    statement in (or had one in flight), did not finish, and nothing was recorded for that
+    revision afterwards.
     """
     latest: dict[str, HistoryEntry] = {}
     for entry in entries:
@@ -219,6 +226,8 @@ def pending_failure(entries: Iterable[HistoryEntry]) -> HistoryEntry | None:
     stuck = [
         e
         for e in latest.values()
-        if e.outcome in (RUNNING, FAILED) and not e.transactional and e.statements_applied > 0
+        if e.outcome in (RUNNING, FAILED)
+        and not e.transactional
+        and (e.statements_applied > 0 or e.in_flight)
     ]
     return max(stuck, key=lambda e: e.id) if stuck else None

@@ -29,18 +29,47 @@ def statement_hash(statement: Executable, dialect: SADialect) -> str:
     return hashlib.sha256(f"{compiled}|{params!r}".encode()).hexdigest()[:16]
 
 
+# MySQL/MariaDB errors that mean a DDL statement's effect is already there.
+ALREADY_DONE_ERRORS = frozenset(
+    {
+        1050,  # table already exists
+        1060,  # duplicate column name
+        1061,  # duplicate key name
+        1068,  # multiple primary key defined
+        1091,  # can't DROP: it does not exist
+        1826,  # duplicate foreign key constraint name
+        4160,  # MariaDB: constraint already exists
+    }
+)
+
+
+def _already_done(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    args: tuple[object, ...] = tuple(getattr(orig, "args", ()))
+    return bool(args) and args[0] in ALREADY_DONE_ERRORS
+
+
 class JournalingSink:
-    """Counts and hashes statements; on resume skips the first ones after checking them."""
+    """Counts and hashes statements; on resume skips the first ones after checking them.
+
+    ``in_flight`` is the hash of the statement that was running when an earlier attempt
+    died: it is run again, and counts as done if the database says its effect exists.
+    """
 
     def __init__(
         self,
         inner: Sink,
         on_statement: Callable[[list[str]], None],
         skip: tuple[str, ...] = (),
+        *,
+        on_start: Callable[[str], None] | None = None,
+        in_flight: str | None = None,
     ) -> None:
         self.inner = inner
         self.on_statement = on_statement
+        self.on_start = on_start
         self.skip = skip
+        self.in_flight = in_flight
         self.hashes: list[str] = []
 
     @property
@@ -64,7 +93,15 @@ class JournalingSink:
                 )
             self.hashes.append(digest)
             return None
-        result = self.inner.execute(statement)
+        if self.on_start is not None:
+            self.on_start(digest)
+        retrying = index == len(self.skip) and self.in_flight == digest
+        try:
+            result = self.inner.execute(statement)
+        except Exception as exc:
+            if not (retrying and _already_done(exc)):
+                raise
+            result = None  # it had run before the process died
         self.hashes.append(digest)
         self.on_statement(self.hashes)
         return result
@@ -119,6 +156,12 @@ class HistoryRecorder:
         )
         self.commit_now()
 
+    def statement_starting(self, digest: str) -> None:
+        if self._row is None:
+            return
+        history.update_row(self.connection, self.table, self._row, in_flight=digest)
+        self.commit_now()
+
     def statement_done(self, hashes: list[str]) -> None:
         if self._row is None:
             return
@@ -128,6 +171,7 @@ class HistoryRecorder:
             self._row,
             statements_applied=len(hashes),
             statement_hashes=",".join(hashes),
+            in_flight=None,
         )
         self.commit_now()
 

@@ -76,6 +76,7 @@ def run_plan(
     purge: bool = False,
     recorder: HistoryRecorder | None = None,
     resume_hashes: tuple[str, ...] = (),
+    resume_in_flight: str | None = None,
 ) -> tuple[str, ...]:
     """Carry out ``plan`` starting from ``heads``; return the heads afterwards.
 
@@ -88,7 +89,10 @@ def run_plan(
             if index == 0:
                 _prepare_version_table(migration, heads, purge, needs_table, recorder)
             skip = resume_hashes if index == 0 else ()
-            heads = _run_step(migration, step, heads, load_module, run_args, recorder, skip, purge)
+            in_flight = resume_in_flight if index == 0 else None
+            heads = _run_step(
+                migration, step, heads, load_module, run_args, recorder, skip, purge, in_flight
+            )
     if not plan and purge:
         with migration.begin_transaction(per_migration=True):
             _prepare_version_table(migration, heads, purge, needs_table, recorder)
@@ -129,6 +133,7 @@ def _run_step(
     recorder: HistoryRecorder | None,
     skip: tuple[str, ...],
     purge: bool = False,
+    in_flight: str | None = None,
 ) -> tuple[str, ...]:
     line = describe(step)
     log.info("Running %s%s", line, " (resuming)" if skip else "")
@@ -136,7 +141,11 @@ def _run_step(
         migration.sink.comment(f"Running {line}")
     sink = migration.sink
     journal = JournalingSink(
-        sink, recorder.statement_done if recorder else (lambda hashes: None), skip
+        sink,
+        recorder.statement_done if recorder else (lambda hashes: None),
+        skip,
+        on_start=recorder.statement_starting if recorder else None,
+        in_flight=in_flight,
     )
     if recorder is not None:
         recorder.begin(step)

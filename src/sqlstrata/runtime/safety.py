@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 class Prepared:
     plan: tuple[Step, ...]
     resume_hashes: tuple[str, ...] = ()
+    resume_in_flight: str | None = None
 
 
 def pending_error(pending: HistoryEntry) -> PendingFailureError:
     return PendingFailureError(
         f"Can't migrate: {pending.direction} of {pending.revision} failed halfway "
         f"({pending.statements_applied} statement(s) applied"
+        + (", one more was running when it stopped" if pending.in_flight else "")
         + (f"; error: {pending.error}" if pending.error else "")
         + ").",
         revision=pending.revision,
@@ -71,7 +73,7 @@ def prepare(
         return Prepared(plan_for(request, graph, heads))
     resumed = _resumed_step(graph, heads, pending)
     rest = plan_for(request, graph, resumed.apply(heads))
-    return Prepared((resumed, *rest), pending.statement_hashes)
+    return Prepared((resumed, *rest), pending.statement_hashes, pending.in_flight)
 
 
 def _resumed_step(graph: RevisionGraph, heads: tuple[str, ...], pending: HistoryEntry) -> Step:
