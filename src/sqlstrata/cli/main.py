@@ -55,7 +55,8 @@ def _setup_logging(config: Config, quiet: bool) -> None:
     """Log progress to stderr unless the config file sets up logging itself (env.py does)."""
     logger = logging.getLogger("sqlstrata")
     if quiet:
-        logger.setLevel(logging.WARNING)
+        # env.py's fileConfig() would reset a logger level; this holds until main() returns.
+        logging.disable(logging.INFO)
         return
     if config.has_logging_config:
         return
@@ -125,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except Exception as exc:
         return _report_error(exc, argv)
+    finally:
+        logging.disable(logging.NOTSET)
     return returned if isinstance(returned, int) else 0
 
 
