@@ -9,7 +9,6 @@ hands it to the runner. The API mirrors Alembic's so existing env.py files keep 
 from __future__ import annotations
 
 import importlib.util
-import logging
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, overload
 
 from sqlstrata.errors import CommandError
 from sqlstrata.runtime.current import current_environment
+from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.migration import MigrationContext, MigrationOptions
 from sqlstrata.runtime.request import MigrationRequest, RunResult
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from sqlstrata.ops.registry import OperationRegistry
     from sqlstrata.scripts.directory import ScriptDirectory
 
-log = logging.getLogger("sqlstrata.runtime.migration")
 
 # Requests that change the database hold the migration lock for their whole run.
 WRITING_VERBS = frozenset({"upgrade", "downgrade", "stamp", "resolve", "accept"})
@@ -157,9 +156,9 @@ class EnvironmentContext:
             target_metadata=target_metadata,
             operations=operations,
         )
-        log.info("Context impl %s.", ours.name)
+        migration_log().info("Context impl %s.", ours.name)
         kind = "transactional" if self._migration.transactional_ddl else "non-transactional"
-        log.info("Will assume %s DDL.", kind)
+        migration_log().info("Will assume %s DDL.", kind)
 
     # -- running ---------------------------------------------------------------------------
     def begin_transaction(self) -> AbstractContextManager[Any]:

@@ -6,7 +6,6 @@ does not decide what to run: the runner walks a Plan and calls it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -22,11 +21,10 @@ from sqlstrata.ops.operations import ExecuteSQL, Operation
 from sqlstrata.ops.registry import OperationRegistry
 from sqlstrata.runtime import history, ledger
 from sqlstrata.runtime.lock import MigrationLock, lock_for
+from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.recorder import HistoryRecorder
 from sqlstrata.runtime.sinks import ScriptSink, Sink
 from sqlstrata.runtime.sqlite_tx import SQLiteTransactionTakeover, takes_over
-
-log = logging.getLogger("sqlstrata.runtime.migration")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +242,8 @@ class MigrationContext:
             return
         lock = lock_for(self.connection, self.version_table.fullname)
         lock.acquire(
-            timeout, lambda holder: log.warning("Waiting for the migration lock: %s", holder)
+            timeout,
+            lambda holder: migration_log().warning("Waiting for the migration lock: %s", holder),
         )
         self._lock = lock
 
@@ -279,7 +278,7 @@ class MigrationContext:
         try:
             self.release_lock()
         except Exception as exc:
-            log.debug("Could not release the migration lock explicitly: %s", exc)
+            migration_log().debug("Could not release the migration lock explicitly: %s", exc)
         if self._takeover is not None:
             self._takeover.restore()
             self._takeover = None

@@ -6,7 +6,6 @@ inside the transactions the MigrationContext chooses.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -18,11 +17,10 @@ from sqlstrata.graph.revision import Revision
 from sqlstrata.ops.facade import Operations
 from sqlstrata.runtime import ledger
 from sqlstrata.runtime.current import current_operations
+from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.migration import MigrationContext
 from sqlstrata.runtime.recorder import HistoryRecorder, JournalingSink
 from sqlstrata.runtime.sinks import ScriptSink
-
-log = logging.getLogger("sqlstrata.runtime.migration")
 
 ModuleLoader = Callable[[Revision], ModuleType]
 
@@ -136,7 +134,7 @@ def _run_step(
     in_flight: str | None = None,
 ) -> tuple[str, ...]:
     line = describe(step)
-    log.info("Running %s%s", line, " (resuming)" if skip else "")
+    migration_log().info("Running %s%s", line, " (resuming)" if skip else "")
     if isinstance(migration.sink, ScriptSink):
         migration.sink.comment(f"Running {line}")
     sink = migration.sink
