@@ -340,16 +340,19 @@ def _show_views(opts: Options, views: tuple[RevisionView, ...], verbose: bool, f
 @pass_options
 def log_(opts: Options, limit: int | None, fmt: str) -> None:
     """Show the history log: every upgrade, downgrade and stamp, newest last."""
-    from sqlstrata.cli.format import history_rows, history_table
+    from sqlstrata.cli import format as f
     from sqlstrata.commands.safety import log as run_log
 
     entries = run_log(opts.config())
     if limit is not None:
         entries = entries[-limit:]
     if fmt == "json":
-        opts.reporter.json(history_rows(entries))
+        opts.reporter.json(f.history_rows(entries))
         return
-    opts.reporter.result(history_table(entries))
+    if not entries:
+        opts.reporter.result(f.history_table(entries))
+        return
+    opts.reporter.table(f.HISTORY_HEADER, f.history_cells(entries), f.history_table(entries))
 
 
 @cli.command()

@@ -112,11 +112,22 @@ def history_rows(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
     ]
 
 
-def history_table(entries: Sequence[HistoryEntry]) -> str:
-    """A plain-text table of the history log (one line per entry)."""
-    if not entries:
-        return "(the history log is empty)"
-    rows = [
+HISTORY_HEADER = [
+    "id",
+    "revision",
+    "direction",
+    "outcome",
+    "started (UTC)",
+    "took",
+    "stmts",
+    "by",
+    "error",
+]
+
+
+def history_cells(entries: Sequence[HistoryEntry]) -> list[list[str]]:
+    """One row of cells per history entry."""
+    return [
         [
             str(e.id),
             e.revision,
@@ -130,20 +141,13 @@ def history_table(entries: Sequence[HistoryEntry]) -> str:
         ]
         for e in entries
     ]
-    header = [
-        "id",
-        "revision",
-        "direction",
-        "outcome",
-        "started (UTC)",
-        "took",
-        "stmts",
-        "by",
-        "error",
-    ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-        for r in [header, *rows]
-    ]
+
+
+def history_table(entries: Sequence[HistoryEntry]) -> str:
+    """A plain-text table of the history log (one line per entry)."""
+    if not entries:
+        return "(the history log is empty)"
+    rows = [HISTORY_HEADER, *history_cells(entries)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HISTORY_HEADER))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines)
