@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlstrata.commands.loading import revision_graph, run_environment, script_directory
 from sqlstrata.errors import CommandError
@@ -48,18 +48,7 @@ def upgrade(
     ``resume`` first finishes a migration that failed halfway (skipping what it already did);
     ``verify=False`` skips comparing the applied scripts with the history log.
     """
-    start, target = _split_range("upgrade", revision, sql)
-    request = MigrationRequest(
-        "upgrade",
-        (target,),
-        sql=sql,
-        starting_rev=start,
-        tag=tag,
-        lock_timeout=lock_timeout,
-        resume=resume,
-        verify=verify,
-    )
-    return run_environment(config, request)
+    return _move(config, "upgrade", revision, sql, tag, lock_timeout, resume, verify)
 
 
 def downgrade(
@@ -72,15 +61,28 @@ def downgrade(
     resume: bool = False,
     verify: bool = True,
 ) -> RunResult:
-    """Downgrade to ``revision`` (``base``, an id, ``-1`` ...)."""
-    start, target = _split_range("downgrade", revision, sql)
-    if sql and start is None:
+    """Downgrade to ``revision`` (``base``, an id, ``-1`` ...); offline it needs START:END."""
+    return _move(config, "downgrade", revision, sql, tag, lock_timeout, resume, verify)
+
+
+def _move(
+    config: Config,
+    verb: Literal["upgrade", "downgrade"],
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    lock_timeout: float,
+    resume: bool,
+    verify: bool,
+) -> RunResult:
+    start, target = _split_range(verb, revision, sql)
+    if verb == "downgrade" and sql and start is None:
         raise CommandError(
             f"Can't downgrade to {revision!r} offline without a starting revision.",
             hint="Give a range, e.g. 'strata downgrade ae1027:base --sql'.",
         )
     request = MigrationRequest(
-        "downgrade",
+        verb,
         (target,),
         sql=sql,
         starting_rev=start,
