@@ -16,7 +16,11 @@
     │   └── MultipleHeadsError       one head was needed and there are several
     ├── MigrationError               a migration failed while running (the cause is chained)
     ├── IrreversibleError            an operation has no reverse (e.g. drop_table without columns)
-    └── VersionTableError            the version table is not in the state a step expects
+    ├── VersionTableError            the version table is not in the state a step expects
+    ├── LockTimeoutError             another process held the migration lock too long
+    └── IntegrityError               scripts and the history log disagree
+        ├── PendingFailureError      a migration failed halfway and was not resolved
+        └── ChecksumMismatchError    applied scripts were edited, removed or reordered
 
 Messages read "Can't <do what>: <why>" and the hint says what to do. Only the CLI turns an
 error into an exit code; library code raises and never prints.
@@ -162,3 +166,27 @@ class VersionTableError(StrataError):
 
 class IrreversibleError(StrataError):
     """An operation cannot be reversed with what it knows."""
+
+
+class LockTimeoutError(StrataError):
+    """Another process held the migration lock longer than --lock-timeout."""
+
+
+class IntegrityError(StrataError):
+    """The scripts on disk and the history log disagree."""
+
+
+class PendingFailureError(IntegrityError):
+    """A migration failed halfway on a database without transactional DDL."""
+
+    def __init__(self, message: str, *, revision: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.revision = revision
+
+
+class ChecksumMismatchError(IntegrityError):
+    """Applied scripts were edited, removed or reordered since they ran."""
+
+    def __init__(self, message: str, *, problems: tuple[object, ...], hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems

@@ -186,3 +186,10 @@ def test_heads_does_not_import_sqlalchemy_or_revisions(chain: Path) -> None:
         [sys.executable, "-c", code], cwd=chain, capture_output=True, text=True, check=True
     )
     assert "HEAVY [] REVS [] RC 0" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_quiet_silences_progress_but_not_errors(chain: Path) -> None:
+    proc = strata(chain, "-q", "upgrade", "head")
+    assert proc.stderr == "" and proc.stdout == ""
+    proc = strata(chain, "-q", "upgrade", "nope", code=4)
+    assert "ERROR" in proc.stderr

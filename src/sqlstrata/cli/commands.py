@@ -177,29 +177,81 @@ def merge(
 # "-1" is a revision, not an option.
 RELATIVE = {"ignore_unknown_options": True}
 
+LOCK_TIMEOUT = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for another process's migration lock.",
+)
+RESUME = click.option(
+    "--resume", is_flag=True, help="First finish a migration that failed halfway."
+)
+NO_VERIFY = click.option(
+    "--no-verify", is_flag=True, help="Don't compare applied scripts with the history log."
+)
+
 
 @cli.command(context_settings=RELATIVE)
 @click.argument("revision")
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
 @click.option("--tag", help="A tag env.py can read with context.get_tag_argument().")
+@LOCK_TIMEOUT
+@RESUME
+@NO_VERIFY
 @pass_options
-def upgrade(opts: Options, revision: str, sql: bool, tag: str | None) -> None:
+def upgrade(
+    opts: Options,
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    lock_timeout: float,
+    resume: bool,
+    no_verify: bool,
+) -> None:
     """Upgrade to REVISION (head, heads, an id, +N, label@head; START:END with --sql)."""
     from sqlstrata.commands.migrate import upgrade as run_upgrade
 
-    run_upgrade(opts.config(), revision, sql=sql, tag=tag)
+    run_upgrade(
+        opts.config(),
+        revision,
+        sql=sql,
+        tag=tag,
+        lock_timeout=lock_timeout,
+        resume=resume,
+        verify=not no_verify,
+    )
 
 
 @cli.command(context_settings=RELATIVE)
 @click.argument("revision")
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
 @click.option("--tag", help="A tag env.py can read with context.get_tag_argument().")
+@LOCK_TIMEOUT
+@RESUME
+@NO_VERIFY
 @pass_options
-def downgrade(opts: Options, revision: str, sql: bool, tag: str | None) -> None:
+def downgrade(
+    opts: Options,
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    lock_timeout: float,
+    resume: bool,
+    no_verify: bool,
+) -> None:
     """Downgrade to REVISION (base, an id, -N; START:END with --sql)."""
     from sqlstrata.commands.migrate import downgrade as run_downgrade
 
-    run_downgrade(opts.config(), revision, sql=sql, tag=tag)
+    run_downgrade(
+        opts.config(),
+        revision,
+        sql=sql,
+        tag=tag,
+        lock_timeout=lock_timeout,
+        resume=resume,
+        verify=not no_verify,
+    )
 
 
 @cli.command(context_settings=RELATIVE)
@@ -207,14 +259,20 @@ def downgrade(opts: Options, revision: str, sql: bool, tag: str | None) -> None:
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
 @click.option("--tag", help="A tag env.py can read with context.get_tag_argument().")
 @click.option("--purge", is_flag=True, help="Delete every version row first.")
+@LOCK_TIMEOUT
 @pass_options
 def stamp(
-    opts: Options, revisions: tuple[str, ...], sql: bool, tag: str | None, purge: bool
+    opts: Options,
+    revisions: tuple[str, ...],
+    sql: bool,
+    tag: str | None,
+    purge: bool,
+    lock_timeout: float,
 ) -> None:
     """Record REVISIONS in the version table without running migrations."""
     from sqlstrata.commands.migrate import stamp as run_stamp
 
-    run_stamp(opts.config(), revisions, sql=sql, tag=tag, purge=purge)
+    run_stamp(opts.config(), revisions, sql=sql, tag=tag, purge=purge, lock_timeout=lock_timeout)
 
 
 @cli.command()
@@ -340,3 +398,90 @@ def _show_views(opts: Options, views: tuple[RevisionView, ...], verbose: bool, f
         return
     for v in views:
         opts.reporter.result(f.verbose(v) if verbose else f.line(v))
+
+
+@cli.command("log")
+@click.option("-n", "--limit", type=click.IntRange(min=1), help="Only the newest N entries.")
+@FORMAT
+@pass_options
+def log_(opts: Options, limit: int | None, fmt: str) -> None:
+    """Show the history log: every upgrade, downgrade and stamp, newest last."""
+    from sqlstrata.cli import format as f
+    from sqlstrata.commands.safety import log as run_log
+
+    entries = run_log(opts.config())
+    if limit is not None:
+        entries = entries[-limit:]
+    if fmt == "json":
+        opts.reporter.json(f.history_rows(entries))
+        return
+    if not entries:
+        opts.reporter.result(f.history_table(entries))
+        return
+    opts.reporter.table(f.HISTORY_HEADER, f.history_cells(entries), f.history_table(entries))
+
+
+@cli.command()
+@click.option("--accept", "accept_rev", help="Record a deliberate edit of applied script REV.")
+@click.option("--offline", is_flag=True, help="Only check the sum file; don't connect.")
+@FORMAT
+@pass_options
+def verify(opts: Options, accept_rev: str | None, offline: bool, fmt: str) -> None:
+    """Compare the scripts with the sum file and the history log.
+
+    Exit codes: 10 edited after being applied, 11 applied but missing from disk,
+    12 history no longer matches the graph, 13 sum file out of date.
+    """
+    from sqlstrata.commands import safety
+
+    config = opts.config()
+    if accept_rev is not None:
+        safety.accept(config, accept_rev)
+        opts.reporter.line(f"Accepted the current script of {accept_rev}.")
+        return
+    result = safety.verify(config, database=not offline)
+    diff = result.sum_difference
+    if fmt == "json":
+        opts.reporter.json(
+            {
+                "problems": [
+                    {"kind": p.kind, "revision": p.revision, "detail": p.detail}
+                    for p in result.problems
+                ],
+                "sum_file": None if diff is None else diff.describe() or "ok",
+                "exit_code": result.exit_code,
+            }
+        )
+    else:
+        for p in result.problems:
+            opts.reporter.result(f"{p.kind}: {p.revision}: {p.detail}")
+        if diff is not None and not diff.ok:
+            opts.reporter.result(f"sumfile: {diff.describe()} (run 'strata hash' if intended)")
+        if result.exit_code == 0:
+            opts.reporter.line("OK: the scripts match the history log and the sum file.")
+    if result.exit_code:
+        raise click.exceptions.Exit(result.exit_code)
+
+
+@cli.command("hash")
+@pass_options
+def hash_(opts: Options) -> None:
+    """Rewrite the sum file (strata.sum) from the scripts."""
+    from sqlstrata.commands.safety import write_hash
+
+    opts.reporter.progress("Writing", write_hash(opts.config()))
+
+
+@cli.command()
+@click.argument("revision")
+@click.option("--applied", "outcome", flag_value="applied", help="It is fully applied now.")
+@click.option("--rolled-back", "outcome", flag_value="rolled-back", help="It is undone now.")
+@pass_options
+def resolve(opts: Options, revision: str, outcome: str | None) -> None:
+    """Mark a migration that failed halfway as applied or rolled back after a manual fix."""
+    from sqlstrata.commands.safety import resolve as run_resolve
+
+    if outcome is None:
+        raise click.UsageError("say --applied or --rolled-back")
+    run_resolve(opts.config(), revision, outcome)
+    opts.reporter.line(f"Recorded {revision} as {outcome}.")

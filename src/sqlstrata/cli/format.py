@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlstrata.commands.info import RevisionView
+
+if TYPE_CHECKING:
+    from sqlstrata.runtime.history import HistoryEntry
 
 
 def _ids(ids: tuple[str, ...]) -> str:
@@ -84,3 +88,66 @@ def as_json(view: RevisionView) -> dict[str, Any]:
         "is_merge_point": view.is_merge_point,
         "is_current": view.is_current,
     }
+
+
+def history_rows(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "revision": e.revision,
+            "direction": e.direction,
+            "down_revisions": list(e.down_revisions),
+            "checksum": e.checksum,
+            "started_at": e.started_at.isoformat() if e.started_at else None,
+            "finished_at": e.finished_at.isoformat() if e.finished_at else None,
+            "duration_ms": e.duration_ms,
+            "outcome": e.outcome,
+            "error": e.error,
+            "statements_applied": e.statements_applied,
+            "tool_version": e.tool_version,
+            "host": e.host,
+            "username": e.username,
+        }
+        for e in entries
+    ]
+
+
+HISTORY_HEADER = [
+    "id",
+    "revision",
+    "direction",
+    "outcome",
+    "started (UTC)",
+    "took",
+    "stmts",
+    "by",
+    "error",
+]
+
+
+def history_cells(entries: Sequence[HistoryEntry]) -> list[list[str]]:
+    """One row of cells per history entry."""
+    return [
+        [
+            str(e.id),
+            e.revision,
+            e.direction,
+            e.outcome,
+            e.started_at.strftime("%Y-%m-%d %H:%M:%S") if e.started_at else "",
+            "" if e.duration_ms is None else f"{e.duration_ms}ms",
+            str(e.statements_applied),
+            f"{e.username}@{e.host}",
+            (e.error or "").splitlines()[0][:60] if e.error else "",
+        ]
+        for e in entries
+    ]
+
+
+def history_table(entries: Sequence[HistoryEntry]) -> str:
+    """A plain-text table of the history log (one line per entry)."""
+    if not entries:
+        return "(the history log is empty)"
+    rows = [HISTORY_HEADER, *history_cells(entries)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HISTORY_HEADER))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)

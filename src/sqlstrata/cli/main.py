@@ -55,7 +55,8 @@ def _setup_logging(config: Config, quiet: bool) -> None:
     """Log progress to stderr unless the config file sets up logging itself (env.py does)."""
     logger = logging.getLogger("sqlstrata")
     if quiet:
-        logger.setLevel(logging.WARNING)
+        # env.py's fileConfig() would reset a logger level; this holds until main() returns.
+        logging.disable(logging.INFO)
         return
     if config.has_logging_config:
         return
@@ -113,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     from sqlstrata.cli import commands  # noqa: F401  (registers the commands on ``cli``)
 
     try:
-        cli.main(args=argv, prog_name="strata", standalone_mode=False)
+        # Without standalone mode click returns the code of a ctx.exit()/Exit instead.
+        returned = cli.main(args=argv, prog_name="strata", standalone_mode=False)
     except click.exceptions.Abort:
         Reporter().error("Aborted.")
         return 1
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except Exception as exc:
         return _report_error(exc, argv)
-    return 0
+    finally:
+        logging.disable(logging.NOTSET)
+    return returned if isinstance(returned, int) else 0
 
 
 def _report_error(exc: Exception, argv: list[str] | None) -> int:
@@ -148,12 +152,19 @@ def exit_code(exc: Exception) -> int:
     """Distinct exit codes per error family, documented in the README."""
     from sqlstrata import errors
 
+    if isinstance(exc, errors.ChecksumMismatchError):
+        from sqlstrata.runtime.integrity import exit_code as integrity_code
+
+        return integrity_code(exc.problems)
     codes: list[tuple[type[Exception], int]] = [
         (errors.ConfigError, 2),
         (errors.GraphError, 3),
         (errors.ResolutionError, 4),
         (errors.MigrationError, 5),
         (errors.VersionTableError, 6),
+        (errors.PendingFailureError, 14),
+        (errors.LockTimeoutError, 15),
+        (errors.IntegrityError, 10),
     ]
     for cls, code in codes:
         if isinstance(exc, cls):

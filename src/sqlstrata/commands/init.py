@@ -81,11 +81,7 @@ def init(
         if not path.exists():
             path.mkdir(parents=True)
             done.append(("Creating directory", path.resolve()))
-    for source in sorted(chosen.path.iterdir()):
-        if source.suffix == ".mako" and source.name != "script.py.mako":
-            continue
-        if source.name == "__pycache__":
-            continue
+    for source in _template_files(chosen):
         dest = target / source.name
         dest.write_bytes(source.read_bytes())
         done.append(("Generating", dest.resolve()))
@@ -98,6 +94,17 @@ def init(
     ).render(script_location=location, script_location_rel=rel)
     done.append(_write_config(config_path, rendered, is_pyproject))
     return done
+
+
+def _template_files(template: Template) -> list[Path]:
+    """The files a template puts in the environment; what it lacks comes from generic."""
+    files: dict[str, Path] = {}
+    for folder in (TEMPLATES_DIR / "generic", template.path):
+        for source in folder.iterdir():
+            is_config = source.suffix == ".mako" and source.name != "script.py.mako"
+            if not is_config and source.name != "__pycache__":
+                files[source.name] = source
+    return [files[name] for name in sorted(files)]
 
 
 def _write_config(path: Path, rendered: str, is_pyproject: bool) -> tuple[str, Path]:

@@ -67,13 +67,15 @@ def run_environment(config: Config, request: MigrationRequest) -> RunResult:
     """Run env.py for ``request`` and return what it recorded."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from sqlstrata.runtime.compat import alembic_names
     from sqlstrata.runtime.environment import EnvironmentContext
 
     script = script_directory(config)
     graph: RevisionGraph | None = None
     if request.verb in ("upgrade", "downgrade", "stamp"):
         # A broken history is reported before anything connects to the database.
-        graph = revision_graph(script)
+        with alembic_names():
+            graph = revision_graph(script)
     env = EnvironmentContext(
         config,
         script,
@@ -81,8 +83,14 @@ def run_environment(config: Config, request: MigrationRequest) -> RunResult:
         graph=(lambda: graph) if graph is not None else (lambda: revision_graph(script)),
         default_version_table=config.version_table,
     )
+    from sqlstrata.runtime.logs import logging_as
+
     try:
-        with prepended_sys_path(config):
+        with (
+            prepended_sys_path(config),
+            alembic_names(),
+            logging_as("alembic" if config.alembic_compatible else "sqlstrata"),
+        ):
             return env.run_env()
     except SQLAlchemyError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

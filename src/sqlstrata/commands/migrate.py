@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlstrata.commands.loading import revision_graph, run_environment, script_directory
 from sqlstrata.errors import CommandError
 from sqlstrata.runtime.request import MigrationRequest, RunResult
+
+# How long a command waits for another process's migration lock, in seconds.
+DEFAULT_LOCK_TIMEOUT = 300.0
 
 if TYPE_CHECKING:
     from sqlstrata.config import Config
@@ -30,24 +33,64 @@ def _split_range(verb: str, revision: str, sql: bool) -> tuple[str | None, str]:
     return start or None, end
 
 
-def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> RunResult:
-    """Upgrade to ``revision`` (``head``, ``heads``, an id, ``+2``, ``label@head`` ...)."""
-    start, target = _split_range("upgrade", revision, sql)
-    request = MigrationRequest("upgrade", (target,), sql=sql, starting_rev=start, tag=tag)
-    return run_environment(config, request)
+def upgrade(
+    config: Config,
+    revision: str,
+    sql: bool = False,
+    tag: str | None = None,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    resume: bool = False,
+    verify: bool = True,
+) -> RunResult:
+    """Upgrade to ``revision`` (``head``, ``heads``, an id, ``+2``, ``label@head`` ...).
+
+    ``resume`` first finishes a migration that failed halfway (skipping what it already did);
+    ``verify=False`` skips comparing the applied scripts with the history log.
+    """
+    return _move(config, "upgrade", revision, sql, tag, lock_timeout, resume, verify)
 
 
 def downgrade(
-    config: Config, revision: str, sql: bool = False, tag: str | None = None
+    config: Config,
+    revision: str,
+    sql: bool = False,
+    tag: str | None = None,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    resume: bool = False,
+    verify: bool = True,
 ) -> RunResult:
-    """Downgrade to ``revision`` (``base``, an id, ``-1`` ...)."""
-    start, target = _split_range("downgrade", revision, sql)
-    if sql and start is None:
+    """Downgrade to ``revision`` (``base``, an id, ``-1`` ...); offline it needs START:END."""
+    return _move(config, "downgrade", revision, sql, tag, lock_timeout, resume, verify)
+
+
+def _move(
+    config: Config,
+    verb: Literal["upgrade", "downgrade"],
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    lock_timeout: float,
+    resume: bool,
+    verify: bool,
+) -> RunResult:
+    start, target = _split_range(verb, revision, sql)
+    if verb == "downgrade" and sql and start is None:
         raise CommandError(
             f"Can't downgrade to {revision!r} offline without a starting revision.",
             hint="Give a range, e.g. 'strata downgrade ae1027:base --sql'.",
         )
-    request = MigrationRequest("downgrade", (target,), sql=sql, starting_rev=start, tag=tag)
+    request = MigrationRequest(
+        verb,
+        (target,),
+        sql=sql,
+        starting_rev=start,
+        tag=tag,
+        lock_timeout=lock_timeout,
+        resume=resume,
+        verify=verify,
+    )
     return run_environment(config, request)
 
 
@@ -57,6 +100,8 @@ def stamp(
     sql: bool = False,
     tag: str | None = None,
     purge: bool = False,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> RunResult:
     """Record ``revision`` (one or several) in the version table without running migrations."""
     targets = (revision,) if isinstance(revision, str) else tuple(revision)
@@ -66,7 +111,15 @@ def stamp(
     if sql and len(targets) == 1 and ":" in targets[0]:
         start, end = _split_range("stamp", targets[0], sql)
         targets = (end,)
-    request = MigrationRequest("stamp", targets, sql=sql, starting_rev=start, tag=tag, purge=purge)
+    request = MigrationRequest(
+        "stamp",
+        targets,
+        sql=sql,
+        starting_rev=start,
+        tag=tag,
+        purge=purge,
+        lock_timeout=lock_timeout,
+    )
     return run_environment(config, request)
 
 

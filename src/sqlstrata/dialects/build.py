@@ -22,7 +22,6 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.sql.schema import Constraint
 from sqlalchemy.types import NullType
 
@@ -91,6 +90,8 @@ def constraint_for(op: ops.CreateConstraint, ctx: DialectContext) -> Constraint:
             sql_text(op.condition), name=op.constraint_name, **dict(op.options)
         )
     elif isinstance(op, ops.CreateExcludeConstraint):
+        from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
         names = [element for element, _ in op.elements if isinstance(element, str)]
         table = stub_table(metadata, table_name, schema, names)
         constraint = ExcludeConstraint(
@@ -126,28 +127,31 @@ def _foreign_key(op: ops.CreateForeignKey, metadata: MetaData) -> ForeignKeyCons
     return constraint
 
 
-_CONSTRAINT_CLASSES: dict[str | None, type[Constraint]] = {
-    "primary": PrimaryKeyConstraint,
-    "foreignkey": ForeignKeyConstraint,
-    "unique": UniqueConstraint,
-    "check": CheckConstraint,
-    "exclude": ExcludeConstraint,
-    None: Constraint,
-}
+def _constraint_class(type_: str | None) -> type[Constraint]:
+    if type_ == "exclude":
+        # PostgreSQL only: importing its dialect costs start-up time everywhere else.
+        from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
+        return ExcludeConstraint
+    classes: dict[str | None, type[Constraint]] = {
+        "primary": PrimaryKeyConstraint,
+        "foreignkey": ForeignKeyConstraint,
+        "unique": UniqueConstraint,
+        "check": CheckConstraint,
+    }
+    return classes.get(type_, Constraint)
 
 
 def dropped_constraint(op: ops.DropConstraint, ctx: DialectContext) -> Constraint:
     """A stand-in for the constraint ``op`` drops: the right class, the right name."""
     name = constraint_name(op, ctx)
     table = stub_table(ctx.metadata(), op.table_name, op.schema)
-    cls = _CONSTRAINT_CLASSES[op.type_]
+    cls = _constraint_class(op.type_)
     constraint: Constraint
     if cls is ForeignKeyConstraint:
         constraint = ForeignKeyConstraint([], [], name=name)
     elif cls is CheckConstraint:
         constraint = CheckConstraint(text(""), name=name)
-    elif cls is ExcludeConstraint:
-        constraint = ExcludeConstraint(name=name)
     else:
         constraint = cls(name=name)
     table.append_constraint(constraint)

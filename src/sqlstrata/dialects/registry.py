@@ -6,32 +6,38 @@ SQLite, PostgreSQL and MySQL/MariaDB run migrations; MSSQL and Oracle write offl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlstrata.dialects.base import Dialect
 from sqlstrata.dialects.generic import GENERIC_HANDLERS
 
 
-def _builders() -> dict[str, Callable[[], Dialect]]:
-    from sqlstrata.dialects.mssql import mssql_dialect
-    from sqlstrata.dialects.mysql import mysql_dialect
-    from sqlstrata.dialects.oracle import oracle_dialect
-    from sqlstrata.dialects.postgresql import postgresql_dialect
-    from sqlstrata.dialects.sqlite import sqlite_dialect
+def _build(name: str) -> Dialect | None:
+    """Import only the module of the database in use (each pulls in SQLAlchemy's dialect)."""
+    if name == "sqlite":
+        from sqlstrata.dialects.sqlite import sqlite_dialect
 
-    return {
-        "sqlite": sqlite_dialect,
-        "postgresql": postgresql_dialect,
-        "mysql": mysql_dialect,
-        "mariadb": lambda: mysql_dialect("mariadb"),
-        "mssql": mssql_dialect,
-        "oracle": oracle_dialect,
-    }
+        return sqlite_dialect()
+    if name == "postgresql":
+        from sqlstrata.dialects.postgresql import postgresql_dialect
+
+        return postgresql_dialect()
+    if name in ("mysql", "mariadb"):
+        from sqlstrata.dialects.mysql import mysql_dialect
+
+        return mysql_dialect(name)
+    if name == "mssql":
+        from sqlstrata.dialects.mssql import mssql_dialect
+
+        return mssql_dialect()
+    if name == "oracle":
+        from sqlstrata.dialects.oracle import oracle_dialect
+
+        return oracle_dialect()
+    return None
 
 
 def dialect_for(name: str) -> Dialect:
     """Return the Dialect for ``name``; unknown databases get the generic handlers."""
-    builder = _builders().get(name)
-    if builder is not None:
-        return builder()
+    built = _build(name)
+    if built is not None:
+        return built
     return Dialect(name, transactional_ddl=False, handlers=dict(GENERIC_HANDLERS))

@@ -9,7 +9,6 @@ hands it to the runner. The API mirrors Alembic's so existing env.py files keep 
 from __future__ import annotations
 
 import importlib.util
-import logging
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, overload
 
 from sqlstrata.errors import CommandError
 from sqlstrata.runtime.current import current_environment
+from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.migration import MigrationContext, MigrationOptions
 from sqlstrata.runtime.request import MigrationRequest, RunResult
 
@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from sqlstrata.ops.registry import OperationRegistry
     from sqlstrata.scripts.directory import ScriptDirectory
 
-log = logging.getLogger("sqlstrata.runtime.migration")
+
+# Requests that change the database hold the migration lock for their whole run.
+WRITING_VERBS = frozenset({"upgrade", "downgrade", "stamp", "resolve", "accept"})
 
 
 class EnvironmentContext:
@@ -98,6 +100,7 @@ class EnvironmentContext:
         version_table: str | None = None,
         version_table_schema: str | None = None,
         version_table_pk: bool = True,
+        history_table: str | None = None,
         on_version_apply: Callable[..., None] | None = None,
         operations: OperationRegistry | None = None,
         **kw: Any,
@@ -114,6 +117,7 @@ class EnvironmentContext:
             version_table=version_table or self._default_version_table,
             version_table_schema=version_table_schema,
             version_table_pk=version_table_pk,
+            history_table=history_table,
             transaction_per_migration=transaction_per_migration,
             transactional_ddl=transactional_ddl,
             literal_binds=literal_binds,
@@ -152,31 +156,38 @@ class EnvironmentContext:
             target_metadata=target_metadata,
             operations=operations,
         )
-        log.info("Context impl %s.", ours.name)
+        migration_log().info("Context impl %s.", ours.name)
         kind = "transactional" if self._migration.transactional_ddl else "non-transactional"
-        log.info("Will assume %s DDL.", kind)
+        migration_log().info("Will assume %s DDL.", kind)
 
     # -- running ---------------------------------------------------------------------------
     def begin_transaction(self) -> AbstractContextManager[Any]:
         return self.get_context().begin_transaction()
 
     def run_migrations(self, **kw: Any) -> None:
-        """Read the current heads, plan the request, and carry the plan out."""
+        """Lock, read the current heads, plan the request, and carry the plan out."""
+        from sqlstrata.runtime import safety
         from sqlstrata.runtime.planning import plan_for, starting_heads
         from sqlstrata.runtime.runner import ensure_version_table, run_plan
 
         migration = self.get_context()
+        request = self.request
         self._run_args = kw
-        if self.request.verb == "ensure":
+        if request.verb == "ensure":
             with migration.begin_transaction(per_migration=True):
                 ensure_version_table(migration)
             return
         if migration.as_sql:
             heads = starting_heads(self.graph, migration.options.starting_rev)
+            entries: tuple[Any, ...] = ()
         else:
+            if request.verb in WRITING_VERBS:
+                migration.hold_lock(request.lock_timeout)
             heads = migration.get_current_heads()
+            entries = migration.read_history()
         self.result.heads_before = heads
-        if self.request.verb in ("read", "revision", "autogenerate"):
+        self.result.history = entries
+        if request.verb in ("read", "revision", "autogenerate"):
             self.result.heads_after = heads
             if self.request.verb == "autogenerate":
                 from sqlstrata.autogen.produce import AutogenRequest, produce
@@ -185,16 +196,30 @@ class EnvironmentContext:
                 found = produce(migration, wanted, heads=heads, graph_heads=self.graph.heads)
                 self.result.autogen.append(found)
             return
-        plan = plan_for(self.request, self.graph, heads)
-        self.result.steps.extend(type(step).__name__ for step in plan)
-        self.result.heads_after = run_plan(
-            migration,
-            plan,
-            heads,
-            load_module=self.script.load_module,
-            run_args=kw,
-            purge=self.request.purge,
-        )
+        if request.verb in ("resolve", "accept"):
+            self.result.heads_after = safety.record_decision(
+                migration, request, self.graph, heads, entries
+            )
+            return
+        try:
+            if migration.as_sql:
+                prepared = safety.Prepared(plan_for(request, self.graph, heads))
+            else:
+                prepared = safety.prepare(request, self.graph, heads, entries)
+            self.result.steps.extend(type(step).__name__ for step in prepared.plan)
+            self.result.heads_after = run_plan(
+                migration,
+                prepared.plan,
+                heads,
+                load_module=self.script.load_module,
+                run_args=kw,
+                purge=request.purge,
+                recorder=migration.recorder(),
+                resume_hashes=prepared.resume_hashes,
+                resume_in_flight=prepared.resume_in_flight,
+            )
+        finally:
+            migration.release_lock_if_committed()
 
     def execute(
         self, sql: str | Executable, execution_options: Mapping[str, Any] | None = None

@@ -6,7 +6,6 @@ does not decide what to run: the runner walks a Plan and calls it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -20,11 +19,12 @@ from sqlstrata.dialects.base import Dialect, DialectContext
 from sqlstrata.errors import CommandError
 from sqlstrata.ops.operations import ExecuteSQL, Operation
 from sqlstrata.ops.registry import OperationRegistry
-from sqlstrata.runtime import ledger
+from sqlstrata.runtime import history, ledger
+from sqlstrata.runtime.lock import MigrationLock, lock_for
+from sqlstrata.runtime.logs import migration_log
+from sqlstrata.runtime.recorder import HistoryRecorder
 from sqlstrata.runtime.sinks import ScriptSink, Sink
 from sqlstrata.runtime.sqlite_tx import SQLiteTransactionTakeover, takes_over
-
-log = logging.getLogger("sqlstrata.runtime.migration")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,7 @@ class MigrationOptions:
     version_table: str = "strata_version"
     version_table_schema: str | None = None
     version_table_pk: bool = True
+    history_table: str | None = None
     transaction_per_migration: bool = False
     transactional_ddl: bool | None = None
     literal_binds: bool = False
@@ -50,8 +51,9 @@ class _RunTransaction:
     object would then commit the old, finished one and leave the new one open.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, on_end: Callable[[], None] | None = None) -> None:
         self.connection = connection
+        self.on_end = on_end
 
     def __enter__(self) -> _RunTransaction:
         if self.connection.in_transaction():
@@ -65,12 +67,16 @@ class _RunTransaction:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self.connection.in_transaction():
-            return
-        if exc_type is None:
-            self.connection.commit()
-        else:
-            self.connection.rollback()
+        try:
+            if not self.connection.in_transaction():
+                return
+            if exc_type is None:
+                self.connection.commit()
+            else:
+                self.connection.rollback()
+        finally:
+            if self.on_end is not None:
+                self.on_end()
 
 
 class MigrationContext:
@@ -98,6 +104,11 @@ class MigrationContext:
             options.version_table_schema,
             primary_key=options.version_table_pk,
         )
+        self.history_table: Table = history.history_table(
+            options.history_table or history.history_table_name(options.version_table),
+            options.version_table_schema,
+        )
+        self._lock: MigrationLock | None = None
         self._takeover: SQLiteTransactionTakeover | None = None
         if connection is not None and takes_over(connection):
             self._takeover = SQLiteTransactionTakeover(connection)
@@ -175,7 +186,10 @@ class MigrationContext:
         if not per_migration and self.connection.in_transaction():
             # env.py began a transaction itself (engine.begin()); it will end it.
             return nullcontext()
-        return _RunTransaction(self.connection)
+        if per_migration:
+            return _RunTransaction(self.connection)
+        # The run's own transaction: once it has ended, the lock may go.
+        return _RunTransaction(self.connection, on_end=self.release_lock)
 
     @contextmanager
     def _script_transaction(self, sink: ScriptSink) -> Iterator[None]:
@@ -221,8 +235,50 @@ class MigrationContext:
             connection.commit()
         connection.begin()
 
+    # -- lock and history -----------------------------------------------------------------
+    def hold_lock(self, timeout: float) -> None:
+        """Take the database's migration lock until :meth:`close` (no-op offline)."""
+        if self._lock is not None:
+            return
+        lock = lock_for(self.connection, self.version_table.fullname)
+        lock.acquire(
+            timeout,
+            lambda holder: migration_log().warning("Waiting for the migration lock: %s", holder),
+        )
+        self._lock = lock
+
+    def read_history(self) -> tuple[history.HistoryEntry, ...]:
+        if self.connection is None:
+            return ()
+        return history.read(self.connection, self.history_table)
+
+    def recorder(self) -> HistoryRecorder | None:
+        if self.connection is None:
+            return None
+        return HistoryRecorder(self.connection, self.history_table, self.transactional_ddl)
+
+    def release_lock(self) -> None:
+        """Release the migration lock (only ever after the run's changes are committed)."""
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
+
+    def release_lock_if_committed(self) -> None:
+        """Release the lock now unless a transaction is still open on the connection."""
+        if self.connection is not None and not self.connection.in_transaction():
+            self.release_lock()
+
     def close(self) -> None:
-        """Undo what configuring did to the connection."""
+        """Undo what configuring did to the connection and release the lock if still held.
+
+        Called once env.py has finished, so after its transaction committed. With an async
+        driver the event loop may be gone by now; the lock connection is then dropped and the
+        server releases the lock when it closes.
+        """
+        try:
+            self.release_lock()
+        except Exception as exc:
+            migration_log().debug("Could not release the migration lock explicitly: %s", exc)
         if self._takeover is not None:
             self._takeover.restore()
             self._takeover = None

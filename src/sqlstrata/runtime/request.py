@@ -7,8 +7,19 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from sqlstrata.autogen.produce import AutogenRequest, AutogenResult
+    from sqlstrata.runtime.history import HistoryEntry
 
-Verb = Literal["upgrade", "downgrade", "stamp", "read", "revision", "ensure", "autogenerate"]
+Verb = Literal[
+    "upgrade",
+    "downgrade",
+    "stamp",
+    "read",
+    "revision",
+    "ensure",
+    "autogenerate",
+    "resolve",
+    "accept",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +29,13 @@ class MigrationRequest:
     ``targets`` has one entry except for ``stamp``, which may take several. ``starting_rev``
     is the START of an offline ``START:END`` range. ``read`` only reads the current heads;
     ``ensure`` creates the version table; ``revision`` runs env.py for ``strata revision``;
-    ``autogenerate`` compares the models with the database (``autogen`` says how).
+    ``autogenerate`` compares the models with the database (``autogen`` says how);
+    ``resolve`` marks a half-applied migration (``resolution``: ``applied`` or
+    ``rolled-back``); ``accept`` records a deliberate edit of an applied script.
+
+    ``lock_timeout`` is how long to wait for another process's migration lock; ``resume``
+    re-runs a half-applied migration skipping what it already did; ``verify`` checks the
+    scripts against the history log before running.
     """
 
     verb: Verb
@@ -28,6 +45,10 @@ class MigrationRequest:
     purge: bool = False
     tag: str | None = None
     autogen: AutogenRequest | None = None
+    lock_timeout: float = 300.0
+    resume: bool = False
+    verify: bool = True
+    resolution: str | None = None
 
     @property
     def target(self) -> str | None:
@@ -43,3 +64,4 @@ class RunResult:
     steps: list[str] = field(default_factory=list)
     url: str | None = None
     autogen: list[AutogenResult] = field(default_factory=list)
+    history: tuple[HistoryEntry, ...] = ()

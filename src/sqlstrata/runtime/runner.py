@@ -6,7 +6,6 @@ inside the transactions the MigrationContext chooses.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -18,10 +17,10 @@ from sqlstrata.graph.revision import Revision
 from sqlstrata.ops.facade import Operations
 from sqlstrata.runtime import ledger
 from sqlstrata.runtime.current import current_operations
+from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.migration import MigrationContext
+from sqlstrata.runtime.recorder import HistoryRecorder, JournalingSink
 from sqlstrata.runtime.sinks import ScriptSink
-
-log = logging.getLogger("sqlstrata.runtime.migration")
 
 ModuleLoader = Callable[[Revision], ModuleType]
 
@@ -73,28 +72,43 @@ def run_plan(
     load_module: ModuleLoader,
     run_args: Mapping[str, Any],
     purge: bool = False,
+    recorder: HistoryRecorder | None = None,
+    resume_hashes: tuple[str, ...] = (),
+    resume_in_flight: str | None = None,
 ) -> tuple[str, ...]:
-    """Carry out ``plan`` starting from ``heads``; return the heads afterwards."""
+    """Carry out ``plan`` starting from ``heads``; return the heads afterwards.
+
+    With a ``recorder`` every step gets a history row; ``resume_hashes`` are the statements
+    the first step already ran in a failed attempt (they are checked and skipped).
+    """
     needs_table = bool(plan) or purge
     for index, step in enumerate(plan):
         with migration.begin_transaction(per_migration=True):
             if index == 0:
-                _prepare_version_table(migration, heads, purge, needs_table)
-            heads = _run_step(migration, step, heads, load_module, run_args)
+                _prepare_version_table(migration, heads, purge, needs_table, recorder)
+            skip = resume_hashes if index == 0 else ()
+            in_flight = resume_in_flight if index == 0 else None
+            heads = _run_step(
+                migration, step, heads, load_module, run_args, recorder, skip, purge, in_flight
+            )
     if not plan and purge:
         with migration.begin_transaction(per_migration=True):
-            _prepare_version_table(migration, heads, purge, needs_table)
+            _prepare_version_table(migration, heads, purge, needs_table, recorder)
         heads = ()
     return heads
 
 
 def ensure_version_table(migration: MigrationContext) -> None:
     """Create the version table unless it exists (offline: always write the CREATE)."""
-    _prepare_version_table(migration, (), purge=False, needed=True)
+    _prepare_version_table(migration, (), purge=False, needed=True, recorder=None)
 
 
 def _prepare_version_table(
-    migration: MigrationContext, heads: tuple[str, ...], purge: bool, needed: bool
+    migration: MigrationContext,
+    heads: tuple[str, ...],
+    purge: bool,
+    needed: bool,
+    recorder: HistoryRecorder | None,
 ) -> None:
     table = migration.version_table
     if isinstance(migration.sink, ScriptSink):
@@ -102,6 +116,8 @@ def _prepare_version_table(
             ledger.create_version_table(migration.sink, table)
     elif needed and not migration.version_table_exists():
         ledger.create_version_table(migration.sink, table)
+    if recorder is not None and needed:
+        recorder.ensure_table()
     if purge:
         ledger.clear_heads(migration.sink, table)
 
@@ -112,15 +128,45 @@ def _run_step(
     heads: tuple[str, ...],
     load_module: ModuleLoader,
     run_args: Mapping[str, Any],
+    recorder: HistoryRecorder | None,
+    skip: tuple[str, ...],
+    purge: bool = False,
+    in_flight: str | None = None,
 ) -> tuple[str, ...]:
     line = describe(step)
-    log.info("Running %s", line)
+    migration_log().info("Running %s%s", line, " (resuming)" if skip else "")
     if isinstance(migration.sink, ScriptSink):
         migration.sink.comment(f"Running {line}")
-    if isinstance(step, Upgrade | Downgrade):
-        _call_script(migration, step, load_module, run_args)
-    deletes, updates, inserts = version_table_changes(step)
-    ledger.write_head_changes(migration.sink, migration.version_table, deletes, updates, inserts)
+    sink = migration.sink
+    journal = JournalingSink(
+        sink,
+        recorder.statement_done if recorder else (lambda hashes: None),
+        skip,
+        on_start=recorder.statement_starting if recorder else None,
+        in_flight=in_flight,
+    )
+    if recorder is not None:
+        recorder.begin(step)
+    try:
+        if isinstance(step, Upgrade | Downgrade):
+            migration.sink = journal
+            try:
+                _call_script(migration, step, load_module, run_args)
+            finally:
+                migration.sink = sink
+        deletes, updates, inserts = version_table_changes(step)
+        if purge and isinstance(step, Stamp):
+            # Every row is gone already (stamp --purge): only the new heads go in.
+            deletes, updates, inserts = (), (), tuple(step.added)
+        ledger.write_head_changes(sink, migration.version_table, deletes, updates, inserts)
+        if recorder is not None:
+            recorder.succeeded(step, journal.hashes)
+            if not recorder.transactional:
+                recorder.commit_now()  # the version table and the row, together
+    except BaseException as exc:
+        if recorder is not None:
+            recorder.failed(step, journal.hashes, exc)
+        raise
     after = step.apply(heads)
     callback = migration.options.on_version_apply
     if callback is not None:

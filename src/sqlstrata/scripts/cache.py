@@ -31,7 +31,7 @@ from sqlstrata.scripts.header import ScriptHeader, inspect_script
 
 CACHE_DIRNAME: Final = "__pycache__"
 CACHE_FILENAME: Final = "sqlstrata-headers.json"
-CACHE_FORMAT: Final = 1
+CACHE_FORMAT: Final = 2  # 2: checksums carry their algorithm name
 RACY_WINDOW_NS: Final = 2_000_000_000
 
 _log = logging.getLogger(__name__)

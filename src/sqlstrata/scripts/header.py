@@ -21,8 +21,8 @@ by directory scans, and :func:`read_header` raises :class:`ScriptError` for it. 
 ``globals()`` tricks are not followed. Syntax errors are reported here only when the file needs
 step 2; otherwise they surface when the module is loaded to run.
 
-The checksum is the SHA-256 of the file's bytes, with CRLF line endings read as LF for source
-files so that a Windows checkout does not look modified.
+The checksum is :func:`sqlstrata.scripts.checksum.script_checksum` of the file's bytes (BOM
+and line endings normalised, so a Windows checkout does not look modified).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from typing import Final
 
 from sqlstrata.errors import ScriptError
 from sqlstrata.graph.revision import Revision
+from sqlstrata.scripts.checksum import script_checksum
 from sqlstrata.scripts.loader import import_script
 
 HEADER_NAMES: Final = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -91,9 +92,8 @@ def inspect_script(path: str | os.PathLike[str]) -> ScriptHeader:
     name = os.fspath(path)  # plain strings: pathlib is slow for 10,000 files
     data = _read_bytes(name)
     if name.endswith(".pyc"):
-        checksum = hashlib.sha256(data).hexdigest()
-        return _header_by_import(name, checksum)
-    checksum = hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
+        return _header_by_import(name, f"sha256-v1:{hashlib.sha256(data).hexdigest()}")
+    checksum = script_checksum(data)
     text = _decode(name, data)
     try:
         values, doc = _scan_lines(text)

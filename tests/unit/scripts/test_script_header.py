@@ -91,7 +91,7 @@ def test_modern_annotated_header(tmp_path: Path) -> None:
         id="1975ea83b712",
         message="create account table",
         path=str(tmp_path / "script.py"),
-        checksum=hashlib.sha256(MODERN_STYLE.encode()).hexdigest(),
+        checksum="sha256-v1:" + hashlib.sha256(MODERN_STYLE.encode()).hexdigest(),
     )
     assert revision.is_base
 
@@ -320,7 +320,9 @@ def test_sourceless_pyc_is_read_by_import(tmp_path: Path) -> None:
     assert header.revision.id == "1975ea83b712"
     assert header.revision.down_revisions == ("0aa",)
     assert header.revision.message == "create account table"
-    assert header.revision.checksum == hashlib.sha256(compiled.read_bytes()).hexdigest()
+    assert (
+        header.revision.checksum == "sha256-v1:" + hashlib.sha256(compiled.read_bytes()).hexdigest()
+    )
 
 
 # -- the header read without import equals what Python sees when it runs the file -------------

@@ -1,0 +1,244 @@
+"""The migration lock: one migrating process per database at a time.
+
+Each database has its best tool, always one that the server (or the kernel) releases when the
+holder dies, so a killed deploy never leaves a stuck lock:
+
+- PostgreSQL: a session advisory lock on a dedicated connection; the holder sets that
+  connection's ``application_name`` so waiters can say who it is.
+- MySQL / MariaDB: ``GET_LOCK`` on a dedicated connection; waiters find the holder's
+  connection in the process list.
+- SQLite (file databases): an exclusive ``flock`` on ``<database>.strata-lock`` next to the
+  database file; the holder writes host, pid and start time into it.
+
+The lock connection is separate from the migration connection and runs in autocommit, so
+waiting never opens a snapshot in the migration's transaction, and releasing never depends on
+how that transaction ended. The lock is released only after env.py has finished (and so
+committed): releasing earlier would let a waiter read heads that are not yet committed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import IO, Protocol
+
+from sqlalchemy import Connection, text
+
+from sqlstrata.errors import LockTimeoutError
+
+Waiting = Callable[[str], None]
+
+# The first of PostgreSQL's two advisory-lock keys: "ST" for sqlstrata.
+PG_NAMESPACE = 0x5354
+
+
+class MigrationLock(Protocol):
+    def acquire(self, timeout: float, on_wait: Waiting) -> None: ...
+
+    def release(self) -> None: ...
+
+
+def holder_description() -> str:
+    """Who we are, as waiters will see it."""
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"strata host={socket.gethostname()} pid={os.getpid()} since={since}"
+
+
+def _wait_loop(
+    try_once: Callable[[], bool],
+    describe_holder: Callable[[], str],
+    timeout: float,
+    on_wait: Waiting,
+    what: str,
+) -> None:
+    deadline = time.monotonic() + timeout
+    announced = False
+    delay = 0.05
+    while not try_once():
+        if time.monotonic() >= deadline:
+            raise LockTimeoutError(
+                f"Can't get the migration lock on {what} within {timeout:g}s: "
+                f"it is held by {describe_holder()}.",
+                hint="Wait for that migration to finish, or raise --lock-timeout.",
+            )
+        if not announced:
+            on_wait(describe_holder())
+            announced = True
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+class PostgresLock:
+    """A session-level advisory lock held on a dedicated autocommit connection."""
+
+    def __init__(self, migration_connection: Connection, name: str) -> None:
+        self._engine = migration_connection.engine
+        self.key = zlib.crc32(name.encode()) & 0x7FFFFFFF
+        self.name = name
+        self._conn: Connection | None = None
+
+    def acquire(self, timeout: float, on_wait: Waiting) -> None:
+        conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._conn = conn
+        params = {"a": PG_NAMESPACE, "b": self.key}
+
+        def try_once() -> bool:
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:a, :b)"), params).scalar()
+            return bool(got)
+
+        try:
+            _wait_loop(try_once, lambda: self._holder(conn), timeout, on_wait, self.name)
+            conn.execute(
+                text("SELECT set_config('application_name', :v, false)"),
+                {"v": holder_description()[:63]},
+            )
+        except BaseException:
+            self.release()
+            raise
+
+    def _holder(self, conn: Connection) -> str:
+        row = conn.execute(
+            text(
+                "SELECT a.pid, a.application_name, a.client_addr, a.backend_start "
+                "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.classid = :a AND l.objid = :b "
+                "AND l.objsubid = 2 AND l.granted"
+            ),
+            {"a": PG_NAMESPACE, "b": self.key},
+        ).first()
+        if row is None:
+            return "another session (it just finished)"
+        who = row.application_name or "a session"
+        return f"{who} (server pid {row.pid}, client {row.client_addr or 'local'})"
+
+    def release(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.execute(
+                text("SELECT pg_advisory_unlock(:a, :b)"), {"a": PG_NAMESPACE, "b": self.key}
+            )
+        finally:
+            conn.close()
+
+
+class MySQLLock:
+    """A named lock (``GET_LOCK``) held on a dedicated autocommit connection."""
+
+    def __init__(self, migration_connection: Connection, name: str) -> None:
+        self._engine = migration_connection.engine
+        # MySQL limits lock names to 64 characters.
+        self.lock_name = f"sqlstrata:{zlib.crc32(name.encode()):08x}:{name}"[:64]
+        self.name = name
+        self._conn: Connection | None = None
+
+    def acquire(self, timeout: float, on_wait: Waiting) -> None:
+        conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._conn = conn
+
+        def try_once() -> bool:
+            got = conn.execute(text("SELECT GET_LOCK(:n, 0)"), {"n": self.lock_name}).scalar()
+            return got == 1
+
+        try:
+            _wait_loop(try_once, lambda: self._holder(conn), timeout, on_wait, self.name)
+        except BaseException:
+            self.release()
+            raise
+
+    def _holder(self, conn: Connection) -> str:
+        holder_id = conn.execute(text("SELECT IS_USED_LOCK(:n)"), {"n": self.lock_name}).scalar()
+        if holder_id is None:
+            return "another session (it just finished)"
+        row = conn.execute(
+            text("SELECT host, time FROM information_schema.processlist WHERE id = :i"),
+            {"i": holder_id},
+        ).first()
+        if row is None:
+            return f"connection {holder_id}"
+        return f"connection {holder_id} from {row.host}, holding it for {row.time}s"
+
+    def release(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": self.lock_name})
+        finally:
+            conn.close()
+
+
+class SQLiteFileLock:
+    """An exclusive flock on a file next to the database."""
+
+    def __init__(self, database_path: str) -> None:
+        self.path = f"{database_path}.strata-lock"
+        self._file: IO[str] | None = None
+
+    def acquire(self, timeout: float, on_wait: Waiting) -> None:
+        import fcntl
+
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
+        self._file = handle
+
+        def try_once() -> bool:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        try:
+            _wait_loop(try_once, self._holder, timeout, on_wait, self.path)
+        except BaseException:
+            self.release()
+            raise
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"holder": holder_description()}))
+        handle.flush()
+
+    def _holder(self) -> str:
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                return str(json.loads(f.read() or "{}").get("holder", "another process"))
+        except (OSError, ValueError):
+            return "another process"
+
+    def release(self) -> None:
+        handle, self._file = self._file, None
+        if handle is not None:
+            handle.close()  # closing the descriptor releases the flock
+
+
+class NoLock:
+    """For databases no other process can reach (SQLite in memory) and offline scripts."""
+
+    def acquire(self, timeout: float, on_wait: Waiting) -> None:
+        return None
+
+    def release(self) -> None:
+        return None
+
+
+def lock_for(connection: Connection | None, name: str) -> MigrationLock:
+    """The lock suited to the database behind ``connection`` (None: offline, no lock)."""
+    if connection is None:
+        return NoLock()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        return PostgresLock(connection, name)
+    if dialect in ("mysql", "mariadb"):
+        return MySQLLock(connection, name)
+    if dialect == "sqlite":
+        database = connection.engine.url.database
+        if database and database != ":memory:" and not database.startswith("file::memory:"):
+            return SQLiteFileLock(os.path.abspath(database))
+        return NoLock()
+    return NoLock()

@@ -1,0 +1,123 @@
+"""Concurrent deploys: N processes run ``strata upgrade head`` at once; each migration is
+applied exactly once and every process succeeds. A waiter says who holds the lock."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.projects import add_revision, make_project, version_rows
+
+PROCESSES = 8
+REVISIONS = 50
+
+
+def chain_project(
+    root: Path, url: str, revisions: int, body: str, down_body: str = 'op.drop_table("t{i:03d}")'
+) -> None:
+    config = make_project(root, url)
+    ini = root / "strata.ini"
+    ini.write_text(ini.read_text().replace("sqlite:///%(here)s/app.db", url.replace("%", "%%")))
+    down = None
+    for i in range(revisions):
+        rev = f"r{i:03d}"
+        add_revision(config, rev, down, body.format(i=i), down_body.format(i=i))
+        down = rev
+
+
+def spawn(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sqlstrata", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_concurrent_upgrades_apply_each_revision_once(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        REVISIONS,
+        'op.create_table("t{i:03d}", sa.Column("id", sa.Integer, primary_key=True))',
+    )
+    procs = [spawn(tmp_path, "upgrade", "head", "--lock-timeout", "240") for _ in range(PROCESSES)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    assert version_rows(db_url) == {f"r{REVISIONS - 1:03d}"}
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT revision, COUNT(*) FROM strata_history "
+                "WHERE direction = 'upgrade' AND outcome = 'applied' GROUP BY revision"
+            )
+        ).all()
+    engine.dispose()
+    assert {r[0]: r[1] for r in rows} == {f"r{i:03d}": 1 for i in range(REVISIONS)}
+    ran = sum(err.count("Running upgrade") for _out, err in outputs)
+    assert ran == REVISIONS  # nobody re-ran what another process had applied
+
+
+def test_waiter_names_the_holder_and_times_out(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        2,
+        'import time\ntime.sleep(4)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+    )
+    holder = spawn(tmp_path, "upgrade", "head")
+    # Wait until the holder is inside its first migration (it logs before running it).
+    assert holder.stderr is not None
+    for line in holder.stderr:
+        if "Running upgrade" in line:
+            break
+    waiter = subprocess.run(
+        [sys.executable, "-m", "sqlstrata", "upgrade", "head", "--lock-timeout", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    holder.communicate(timeout=60)
+    assert holder.returncode == 0
+    assert waiter.returncode == 15, waiter.stderr
+    assert "Waiting for the migration lock" in waiter.stderr
+    assert "Can't get the migration lock" in waiter.stderr
+    if db_url.startswith("mysql"):
+        assert "connection" in waiter.stderr  # MySQL names the holder's connection
+    else:
+        assert f"pid={holder.pid}" in waiter.stderr
+    assert "Traceback" not in waiter.stderr
+    assert version_rows(db_url) == {"r001"}
+
+
+def test_offline_takes_no_lock(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        1,
+        'import time\ntime.sleep(3)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+    )
+    holder = spawn(tmp_path, "upgrade", "head")
+    assert holder.stderr is not None
+    for line in holder.stderr:
+        if "Running upgrade" in line:
+            break
+    offline = subprocess.run(
+        [sys.executable, "-m", "sqlstrata", "upgrade", "head", "--sql", "--lock-timeout", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    holder.communicate(timeout=60)
+    assert offline.returncode == 0, offline.stderr
+    assert "CREATE TABLE t000" in offline.stdout
