@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("sqlstrata.autogen")
 
 # Tables sqlstrata (or Alembic, before it) keeps for itself: never created or dropped here.
-OWN_TABLES = frozenset({"strata_version", "alembic_version"})
+OWN_TABLES = frozenset(
+    {"strata_version", "alembic_version", "strata_history", "alembic_version_history"}
+)
 
 Hook = Callable[[Any, Any, list[MigrationScript]], "list[MigrationScript] | None"]
 
@@ -226,10 +228,14 @@ def snapshots(
     from sqlalchemy import inspect
     from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
 
+    from sqlstrata.runtime.history import history_table_name
+
     dialect = connection.dialect
     default_schema = inspect(connection).default_schema_name
     own_schema = None if version_table[0] == default_schema else version_table[0]
     own: set[TableKey] = {(own_schema, version_table[1])}
+    # The history log lives next to the version table (runtime/history.py names it).
+    own.add((own_schema, history_table_name(version_table[1])))
     own.update((None, name) for name in OWN_TABLES)
     reflect_options = ReflectOptions(
         include_schemas=bool(opts.get("include_schemas")),

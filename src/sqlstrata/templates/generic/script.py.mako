@@ -1,21 +1,28 @@
-"""${message}
+<%
+    if down_revision is None:
+        revises = ""
+    elif isinstance(down_revision, str):
+        revises = " " + down_revision
+    else:
+        revises = " " + ", ".join(down_revision)
+%>"""${message}
 
 Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
+Revises:${revises}
 Create Date: ${create_date}
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from sqlstrata import op
 import sqlalchemy as sa
+from sqlstrata import op
 ${imports if imports else ""}
 
 # revision identifiers, used by sqlstrata.
 revision: str = ${repr(up_revision)}
-down_revision: Union[str, Sequence[str], None] = ${repr(down_revision)}
-branch_labels: Union[str, Sequence[str], None] = ${repr(branch_labels)}
-depends_on: Union[str, Sequence[str], None] = ${repr(depends_on)}
+down_revision: str | Sequence[str] | None = ${repr(down_revision)}
+branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
+depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
 
 def upgrade() -> None:
