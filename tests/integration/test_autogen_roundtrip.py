@@ -47,12 +47,12 @@ def project(backend: str) -> Iterator[tuple[Config, str]]:
 
 
 def leftovers(url: str) -> set[str]:
-    """Tables (besides the version table) and enum types the database still has."""
+    """Tables (besides sqlstrata's version table and history log) and enum types left."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             insp = sa.inspect(conn)
-            found = set(insp.get_table_names()) - {"strata_version"}
+            found = set(insp.get_table_names()) - {"strata_version", "strata_history"}
             if conn.dialect.name == "postgresql":
                 found |= {f"type {e['name']}" for e in insp.get_enums(schema="*")}  # type: ignore[attr-defined]
             return found
