@@ -11,7 +11,8 @@ instead of running them (batch mode) overrides ``invoke`` and reuses the directi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlstrata.errors import CommandError
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.schema import SchemaItem
     from sqlalchemy.types import TypeEngine
 
+    from sqlstrata.batch.operations import BatchOperations
     from sqlstrata.dialects.ddl import InlineLiteral
     from sqlstrata.runtime.migration import MigrationContext
 
@@ -493,3 +495,48 @@ class Operations:
     ) -> None:
         """INSERT rows (dicts keyed by column name) into ``table``."""
         self.invoke(ops.BulkInsert(table, tuple(rows), multiinsert))
+
+    # -- batch mode ------------------------------------------------------------------------
+    @contextmanager
+    def batch_alter_table(
+        self,
+        table_name: str,
+        schema: str | None = None,
+        recreate: str = "auto",
+        partial_reordering: Sequence[Sequence[str]] | None = None,
+        copy_from: Table | None = None,
+        table_args: Sequence[Any] = (),
+        table_kwargs: Mapping[str, Any] | None = None,
+        reflect_args: Sequence[Any] = (),
+        reflect_kwargs: Mapping[str, Any] | None = None,
+        naming_convention: Mapping[Any, str] | None = None,
+    ) -> Iterator[BatchOperations]:
+        """Collect column, constraint and index changes to one table; apply them at the end.
+
+        ``recreate="auto"`` changes the table in place where the database can (everywhere
+        but SQLite) and rebuilds it otherwise: new table, rows copied, old table dropped,
+        new one renamed, indexes and triggers recreated. ``"always"`` rebuilds, ``"never"``
+        refuses what cannot be done in place. Offline, a rebuild needs ``copy_from`` (the
+        table as it is). See :mod:`sqlstrata.batch` for what a rebuild keeps and checks.
+        """
+        from sqlstrata.batch.operations import BatchOperations
+        from sqlstrata.batch.request import BatchRequest, checked_recreate, naming
+        from sqlstrata.batch.run import run_batch
+
+        mode = checked_recreate(recreate)
+        batch = BatchOperations(self.migration, table_name, schema)
+        yield batch
+        request = BatchRequest(
+            table_name,
+            schema,
+            batch.entries,
+            recreate=mode,
+            partial_reordering=tuple(tuple(group) for group in partial_reordering or ()),
+            copy_from=copy_from,
+            table_args=tuple(table_args),
+            table_kwargs=ops.as_options(table_kwargs or {}),
+            reflect_args=tuple(reflect_args),
+            reflect_kwargs=ops.as_options(reflect_kwargs or {}),
+            naming_convention=naming(naming_convention),
+        )
+        run_batch(self.migration, request)
