@@ -33,6 +33,10 @@ class ContextProxy(Generic[T]):
         return value
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            # Introspection (copy, pickle, test tools scanning modules) asks for dunders and
+            # expects AttributeError, not an error about migrations.
+            raise AttributeError(name)
         return getattr(self._target(), name)
 
     def __setattr__(self, name: str, value: Any) -> None:

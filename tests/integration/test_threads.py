@@ -64,3 +64,34 @@ def test_op_outside_a_migration_is_a_clear_error() -> None:
 
     with pytest.raises(RuntimeError, match="no migration is running"):
         op.create_table("x")
+
+
+def test_alembic_stand_in_is_removed_after_concurrent_runs(tmp_path: Path) -> None:
+    """Two threads inside the Alembic stand-in at once: afterwards sys.modules is as before."""
+    import sys
+
+    from sqlstrata.runtime.compat import alembic_names
+
+    before = {name: sys.modules.get(name) for name in ("alembic", "alembic.op")}
+    entered = threading.Barrier(2)
+    release = threading.Event()
+
+    def run() -> None:
+        with alembic_names():
+            entered.wait(timeout=10)
+            release.wait(timeout=10)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    release.set()
+    for t in threads:
+        t.join(timeout=20)
+    assert {name: sys.modules.get(name) for name in ("alembic", "alembic.op")} == before
+
+
+def test_proxies_answer_introspection() -> None:
+    from sqlstrata import context, op
+
+    assert getattr(op, "__file__", None) is None
+    assert getattr(context, "__wrapped__", None) is None

@@ -10,11 +10,23 @@ is not provided: importing it raises ImportError naming what to change.
 from __future__ import annotations
 
 import sys
+import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _NAMES = ("alembic", "alembic.op", "alembic.context")
+
+
+def _forward(target: object) -> Callable[[str], object]:
+    """A module ``__getattr__`` that forwards names to ``target`` (dunders stay missing)."""
+
+    def forward(name: str) -> object:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(target, name)
+
+    return forward
 
 
 def _shim() -> dict[str, types.ModuleType]:
@@ -26,24 +38,40 @@ def _shim() -> dict[str, types.ModuleType]:
     package.context = sqlstrata.context  # type: ignore[attr-defined]
     package.__version__ = f"sqlstrata-{sqlstrata.__version__}"  # type: ignore[attr-defined]
     op_module = types.ModuleType("alembic.op")
-    op_module.__getattr__ = lambda name: getattr(sqlstrata.op, name)  # type: ignore[method-assign]
+    op_module.__getattr__ = _forward(sqlstrata.op)  # type: ignore[method-assign]
     context_module = types.ModuleType("alembic.context")
-    context_module.__getattr__ = lambda name: getattr(  # type: ignore[method-assign]
-        sqlstrata.context, name
-    )
+    context_module.__getattr__ = _forward(sqlstrata.context)  # type: ignore[method-assign]
     return {"alembic": package, "alembic.op": op_module, "alembic.context": context_module}
+
+
+class _Installed:
+    """How many runs (threads) currently need the stand-in, and what it replaced."""
+
+    lock = threading.Lock()
+    users = 0
+    saved: dict[str, types.ModuleType | None] = {}  # guarded by lock
 
 
 @contextmanager
 def alembic_names() -> Iterator[None]:
-    """Make ``alembic.op`` and ``alembic.context`` mean sqlstrata's while the block runs."""
-    saved = {name: sys.modules.get(name) for name in _NAMES}
-    sys.modules.update(_shim())
+    """Make ``alembic.op`` and ``alembic.context`` mean sqlstrata's while the block runs.
+
+    Several threads may migrate at once: the first one in installs the stand-in and the
+    last one out restores what was there before.
+    """
+    with _Installed.lock:
+        if _Installed.users == 0:
+            _Installed.saved = {name: sys.modules.get(name) for name in _NAMES}
+            sys.modules.update(_shim())
+        _Installed.users += 1
     try:
         yield
     finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+        with _Installed.lock:
+            _Installed.users -= 1
+            if _Installed.users == 0:
+                for name, module in _Installed.saved.items():
+                    if module is None:
+                        sys.modules.pop(name, None)
+                    else:
+                        sys.modules[name] = module
