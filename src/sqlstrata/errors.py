@@ -17,7 +17,9 @@
     ├── MigrationError               a migration failed while running (the cause is chained)
     ├── IrreversibleError            an operation has no reverse (e.g. drop_table without columns)
     ├── VersionTableError            the version table is not in the state a step expects
-    ├── LockTimeoutError             another process held the migration lock too long
+    ├── LockError                    the migration lock could not be had or kept
+    │   ├── LockTimeoutError         another process held the migration lock too long
+    │   └── LockLostError            the lock row expired and another process took it over
     └── IntegrityError               scripts and the history log disagree
         ├── PendingFailureError      a migration failed halfway and was not resolved
         └── ChecksumMismatchError    applied scripts were edited, removed or reordered
@@ -168,8 +170,16 @@ class IrreversibleError(StrataError):
     """An operation cannot be reversed with what it knows."""
 
 
-class LockTimeoutError(StrataError):
+class LockError(StrataError):
+    """The migration lock could not be had or kept."""
+
+
+class LockTimeoutError(LockError):
     """Another process held the migration lock longer than --lock-timeout."""
+
+
+class LockLostError(LockError):
+    """The lock row expired (no heartbeat) and another process took it over."""
 
 
 class IntegrityError(StrataError):

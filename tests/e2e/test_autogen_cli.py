@@ -152,3 +152,13 @@ def test_interactive_terminal_is_asked(tmp_path: Path) -> None:
     assert "Was account.name renamed to account.full_name? [y/N]" in proc.stderr
     text = generated(proc.stdout).read_text()
     assert 'new_column_name="full_name"' in text and "WARNING" not in text
+
+
+def test_the_lock_row_table_is_not_a_change(tmp_path: Path, db_url: str) -> None:
+    url = project(tmp_path, db_url)
+    ini = tmp_path / "strata.ini"
+    ini.write_text(ini.read_text().replace("# migration_lock = auto", "migration_lock = table"))
+    strata(tmp_path, *url, "revision", "--autogenerate", "-m", "add account")
+    strata(tmp_path, *url, "upgrade", "head")
+    proc = strata(tmp_path, *url, "check")  # strata_lock exists now, and is ours
+    assert proc.stdout.strip() == "No new upgrade operations detected."

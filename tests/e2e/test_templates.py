@@ -64,14 +64,18 @@ def test_package_flag(tmp_path: Path) -> None:
     assert len(list((tmp_path / "migrations" / "versions").glob("*_x.py"))) == 1
 
 
-def test_async_template(tmp_path: Path, db_url: str, backend: str) -> None:
+@pytest.mark.parametrize("lock", ["auto", "table"])
+def test_async_template(tmp_path: Path, db_url: str, backend: str, lock: str) -> None:
     url = sa.make_url(db_url).set(drivername=ASYNC_DRIVERS[backend])
     async_url = url.render_as_string(hide_password=False)
     strata(tmp_path, "init", "-t", "async", "migrations")
+    ini = tmp_path / "strata.ini"
+    ini.write_text(ini.read_text().replace("# migration_lock = auto", f"migration_lock = {lock}"))
     strata(tmp_path, "revision", "-m", "create account")
     fill(only_revision(tmp_path), BODY)
     strata(tmp_path, "--url", async_url, "upgrade", "head")
     assert "account" in table_names(db_url)
+    assert ("strata_lock" in table_names(db_url)) is (lock == "table")
     strata(tmp_path, "--url", async_url, "downgrade", "base")
     assert "account" not in table_names(db_url)
     sql = strata(tmp_path, "--url", async_url, "upgrade", "head", "--sql").stdout

@@ -43,7 +43,14 @@ log = logging.getLogger("sqlstrata.autogen")
 
 # Tables sqlstrata (or Alembic, before it) keeps for itself: never created or dropped here.
 OWN_TABLES = frozenset(
-    {"strata_version", "alembic_version", "strata_history", "alembic_version_history"}
+    {
+        "strata_version",
+        "alembic_version",
+        "strata_history",
+        "alembic_version_history",
+        "strata_lock",
+        "alembic_version_lock",
+    }
 )
 
 Hook = Callable[[Any, Any, list[MigrationScript]], "list[MigrationScript] | None"]
@@ -229,6 +236,7 @@ def snapshots(
     from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
 
     from sqlstrata.runtime.history import history_table_name
+    from sqlstrata.runtime.lock_row import lock_table_name
 
     dialect = connection.dialect
     default_schema = inspect(connection).default_schema_name
@@ -236,6 +244,7 @@ def snapshots(
     own: set[TableKey] = {(own_schema, version_table[1])}
     # The history log lives next to the version table (runtime/history.py names it).
     own.add((own_schema, history_table_name(version_table[1])))
+    own.add((own_schema, lock_table_name(version_table[1])))
     own.update((None, name) for name in OWN_TABLES)
     reflect_options = ReflectOptions(
         include_schemas=bool(opts.get("include_schemas")),

@@ -163,7 +163,7 @@ def exit_code(exc: Exception) -> int:
         (errors.MigrationError, 5),
         (errors.VersionTableError, 6),
         (errors.PendingFailureError, 14),
-        (errors.LockTimeoutError, 15),
+        (errors.LockError, 15),
         (errors.IntegrityError, 10),
     ]
     for cls, code in codes:

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO, overload
 
-from sqlstrata.errors import CommandError
+from sqlstrata.errors import CommandError, ConfigError
 from sqlstrata.runtime.current import current_environment
 from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.migration import MigrationContext, MigrationOptions
@@ -57,6 +57,33 @@ class EnvironmentContext:
         self._migration: MigrationContext | None = None
         self._output: TextIO | None = None
         self._run_args: dict[str, Any] = {}
+
+    # -- lock settings: configure() arguments, else the config file ---------------------------
+    def _lock_kind(self, given: str | None) -> str:
+        from sqlstrata.runtime.lock import LOCK_KINDS
+
+        kind = given or self.config.get_main_option("migration_lock", "auto")
+        if kind not in LOCK_KINDS:
+            raise ConfigError(
+                f"Can't take the migration lock: migration_lock is {kind!r}.",
+                hint=f"Use one of: {', '.join(LOCK_KINDS)}.",
+            )
+        return kind
+
+    def _lock_expiry(self, given: float | None) -> float:
+        if given is not None:
+            return float(given)
+        raw = self.config.get_main_option("migration_lock_expiry", "30")
+        try:
+            expiry = float(raw)
+        except ValueError:
+            expiry = -1.0
+        if expiry <= 0:
+            raise ConfigError(
+                f"Can't take the migration lock: migration_lock_expiry is {raw!r}.",
+                hint="Give a number of seconds greater than 0, such as 30.",
+            )
+        return expiry
 
     # -- running env.py --------------------------------------------------------------------
     def run_env(self) -> RunResult:
@@ -101,6 +128,8 @@ class EnvironmentContext:
         version_table_schema: str | None = None,
         version_table_pk: bool = True,
         history_table: str | None = None,
+        migration_lock: str | None = None,
+        migration_lock_expiry: float | None = None,
         on_version_apply: Callable[..., None] | None = None,
         operations: OperationRegistry | None = None,
         **kw: Any,
@@ -118,6 +147,8 @@ class EnvironmentContext:
             version_table_schema=version_table_schema,
             version_table_pk=version_table_pk,
             history_table=history_table,
+            migration_lock=self._lock_kind(migration_lock),
+            migration_lock_expiry=self._lock_expiry(migration_lock_expiry),
             transaction_per_migration=transaction_per_migration,
             transactional_ddl=transactional_ddl,
             literal_binds=literal_binds,

@@ -9,6 +9,8 @@ holder dies, so a killed deploy never leaves a stuck lock:
   connection in the process list.
 - SQLite (file databases): an exclusive ``flock`` on ``<database>.strata-lock`` next to the
   database file; the holder writes host, pid and start time into it.
+- Anything else: a lock row with a heartbeat (``lock_row.py``), which expires when its holder
+  stops beating. ``migration_lock = table`` chooses it anywhere, ``none`` turns locking off.
 
 The lock connection is separate from the migration connection and runs in autocommit, so
 waiting never opens a snapshot in the migration's transaction, and releasing never depends on
@@ -27,7 +29,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import IO, Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Table, text
 
 from sqlstrata.errors import LockTimeoutError
 
@@ -40,7 +42,13 @@ PG_NAMESPACE = 0x5354
 class MigrationLock(Protocol):
     def acquire(self, timeout: float, on_wait: Waiting) -> None: ...
 
+    def confirm(self, connection: Connection) -> None:
+        """Check at the start of a step, in its transaction, that the lock is still held."""
+
     def release(self) -> None: ...
+
+
+LOCK_KINDS = ("auto", "table", "none")
 
 
 def holder_description() -> str:
@@ -49,7 +57,7 @@ def holder_description() -> str:
     return f"strata host={socket.gethostname()} pid={os.getpid()} since={since}"
 
 
-def _wait_loop(
+def wait_for(
     try_once: Callable[[], bool],
     describe_holder: Callable[[], str],
     timeout: float,
@@ -92,7 +100,7 @@ class PostgresLock:
             return bool(got)
 
         try:
-            _wait_loop(try_once, lambda: self._holder(conn), timeout, on_wait, self.name)
+            wait_for(try_once, lambda: self._holder(conn), timeout, on_wait, self.name)
             conn.execute(
                 text("SELECT set_config('application_name', :v, false)"),
                 {"v": holder_description()[:63]},
@@ -115,6 +123,9 @@ class PostgresLock:
             return "another session (it just finished)"
         who = row.application_name or "a session"
         return f"{who} (server pid {row.pid}, client {row.client_addr or 'local'})"
+
+    def confirm(self, connection: Connection) -> None:
+        return None  # the server holds it until this process's connection goes away
 
     def release(self) -> None:
         conn, self._conn = self._conn, None
@@ -147,7 +158,7 @@ class MySQLLock:
             return got == 1
 
         try:
-            _wait_loop(try_once, lambda: self._holder(conn), timeout, on_wait, self.name)
+            wait_for(try_once, lambda: self._holder(conn), timeout, on_wait, self.name)
         except BaseException:
             self.release()
             raise
@@ -163,6 +174,9 @@ class MySQLLock:
         if row is None:
             return f"connection {holder_id}"
         return f"connection {holder_id} from {row.host}, holding it for {row.time}s"
+
+    def confirm(self, connection: Connection) -> None:
+        return None  # the server holds it until this process's connection goes away
 
     def release(self) -> None:
         conn, self._conn = self._conn, None
@@ -195,7 +209,7 @@ class SQLiteFileLock:
             return True
 
         try:
-            _wait_loop(try_once, self._holder, timeout, on_wait, self.path)
+            wait_for(try_once, self._holder, timeout, on_wait, self.path)
         except BaseException:
             self.release()
             raise
@@ -211,6 +225,9 @@ class SQLiteFileLock:
         except (OSError, ValueError):
             return "another process"
 
+    def confirm(self, connection: Connection) -> None:
+        return None  # the kernel holds it until this process closes the file
+
     def release(self) -> None:
         handle, self._file = self._file, None
         if handle is not None:
@@ -223,22 +240,41 @@ class NoLock:
     def acquire(self, timeout: float, on_wait: Waiting) -> None:
         return None
 
+    def confirm(self, connection: Connection) -> None:
+        return None
+
     def release(self) -> None:
         return None
 
 
-def lock_for(connection: Connection | None, name: str) -> MigrationLock:
-    """The lock suited to the database behind ``connection`` (None: offline, no lock)."""
-    if connection is None:
+def lock_for(
+    connection: Connection | None,
+    name: str,
+    *,
+    kind: str = "auto",
+    table: Table | None = None,
+    expiry: float = 30.0,
+) -> MigrationLock:
+    """The lock suited to the database behind ``connection`` (None: offline, no lock).
+
+    ``kind`` is ``auto`` (the database's own lock, else the lock row), ``table`` (the lock
+    row, in ``table``) or ``none``.
+    """
+    if connection is None or kind == "none":
         return NoLock()
     dialect = connection.dialect.name
-    if dialect == "postgresql":
-        return PostgresLock(connection, name)
-    if dialect in ("mysql", "mariadb"):
-        return MySQLLock(connection, name)
-    if dialect == "sqlite":
-        database = connection.engine.url.database
-        if database and database != ":memory:" and not database.startswith("file::memory:"):
+    if kind == "auto":
+        if dialect == "postgresql":
+            return PostgresLock(connection, name)
+        if dialect in ("mysql", "mariadb"):
+            return MySQLLock(connection, name)
+        if dialect == "sqlite":
+            database = connection.engine.url.database
+            if not database or database == ":memory:" or database.startswith("file::memory:"):
+                return NoLock()  # nobody else can reach this database
             return SQLiteFileLock(os.path.abspath(database))
-        return NoLock()
-    return NoLock()
+    if table is None:
+        raise ValueError("the lock row needs its table")
+    from sqlstrata.runtime.lock_row import TableLock
+
+    return TableLock(connection, table, name, expiry)

@@ -35,6 +35,8 @@ class MigrationOptions:
     version_table_schema: str | None = None
     version_table_pk: bool = True
     history_table: str | None = None
+    migration_lock: str = "auto"
+    migration_lock_expiry: float = 30.0
     transaction_per_migration: bool = False
     transactional_ddl: bool | None = None
     literal_binds: bool = False
@@ -240,12 +242,26 @@ class MigrationContext:
         """Take the database's migration lock until :meth:`close` (no-op offline)."""
         if self._lock is not None:
             return
-        lock = lock_for(self.connection, self.version_table.fullname)
+        from sqlstrata.runtime.lock_row import lock_table, lock_table_name
+
+        options = self.options
+        lock = lock_for(
+            self.connection,
+            self.version_table.fullname,
+            kind=options.migration_lock,
+            table=lock_table(lock_table_name(options.version_table), options.version_table_schema),
+            expiry=options.migration_lock_expiry,
+        )
         lock.acquire(
             timeout,
             lambda holder: migration_log().warning("Waiting for the migration lock: %s", holder),
         )
         self._lock = lock
+
+    def confirm_lock(self) -> None:
+        """At the start of a step: fail it if the migration lock was lost meanwhile."""
+        if self._lock is not None and self.connection is not None:
+            self._lock.confirm(self.connection)
 
     def read_history(self) -> tuple[history.HistoryEntry, ...]:
         if self.connection is None:

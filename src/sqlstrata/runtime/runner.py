@@ -84,6 +84,7 @@ def run_plan(
     needs_table = bool(plan) or purge
     for index, step in enumerate(plan):
         with migration.begin_transaction(per_migration=True):
+            migration.confirm_lock()
             if index == 0:
                 _prepare_version_table(migration, heads, purge, needs_table, recorder)
             skip = resume_hashes if index == 0 else ()

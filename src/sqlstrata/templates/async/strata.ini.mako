@@ -19,6 +19,13 @@ prepend_sys_path = .
 # as well as the filename. Leave blank for localtime.
 # timezone =
 
+# the migration lock held while upgrade/downgrade/stamp run: auto (the database's
+# own lock, or a lock row where it has none), table (always the lock row) or none.
+# A lock row whose holder stopped its heartbeat for migration_lock_expiry seconds
+# (the process was killed) is taken over by the next run.
+# migration_lock = auto
+# migration_lock_expiry = 30
+
 # max length of characters to apply to the "slug" field
 # truncate_slug_length = 40
 

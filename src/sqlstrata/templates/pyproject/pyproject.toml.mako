@@ -11,6 +11,12 @@ prepend_sys_path = ["."]
 # timezone to use when rendering the date within the migration file
 # timezone = "UTC"
 
+# the migration lock: "auto" (the database's own lock, or a lock row where it has
+# none), "table" (always the lock row) or "none"; a lock row whose holder stopped
+# its heartbeat for migration_lock_expiry seconds is taken over.
+# migration_lock = "auto"
+# migration_lock_expiry = 30
+
 # max length of characters to apply to the "slug" field
 # truncate_slug_length = 40
 

@@ -1,0 +1,227 @@
+"""The lock row (``migration_lock = table``), the lock for databases with none of their own.
+
+Run here on all three databases by choosing it explicitly: concurrent deploys apply each
+revision once; a waiter names the holder; a SIGKILLed holder's row expires and the next run
+takes it over; a live holder inside a step longer than the expiry is never taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from sqlstrata.errors import LockLostError
+from sqlstrata.runtime.lock_row import TableLock, lock_table
+from tests.projects import version_rows
+from tests.safety.test_concurrency import chain_project, spawn
+
+PROCESSES = 8
+REVISIONS = 25
+
+
+def use_lock_row(root: Path, expiry: float = 30, kind: str = "table") -> None:
+    ini = root / "strata.ini"
+    ini.write_text(
+        ini.read_text().replace(
+            "[strata]\n", f"[strata]\nmigration_lock = {kind}\nmigration_lock_expiry = {expiry}\n"
+        )
+    )
+
+
+def strata(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sqlstrata", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
+
+
+def wait_until_running(proc: subprocess.Popen[str]) -> None:
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "Running upgrade" in line:
+            return
+    raise AssertionError("the holder never started a migration")
+
+
+def applied_counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT revision, COUNT(*) FROM strata_history "
+                    "WHERE direction = 'upgrade' AND outcome = 'applied' GROUP BY revision"
+                )
+            ).all()
+        return {r[0]: r[1] for r in rows}
+    finally:
+        engine.dispose()
+
+
+def lock_rows(url: str) -> list[tuple[str, str]]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [
+                (r[0], r[1])
+                for r in conn.execute(sa.text("SELECT name, holder FROM strata_lock")).all()
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_upgrades_with_the_lock_row(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        REVISIONS,
+        'op.create_table("t{i:03d}", sa.Column("id", sa.Integer, primary_key=True))',
+    )
+    use_lock_row(tmp_path)
+    procs = [spawn(tmp_path, "upgrade", "head", "--lock-timeout", "240") for _ in range(PROCESSES)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    assert version_rows(db_url) == {f"r{REVISIONS - 1:03d}"}
+    assert applied_counts(db_url) == {f"r{i:03d}": 1 for i in range(REVISIONS)}
+    assert sum(err.count("Running upgrade") for _out, err in outputs) == REVISIONS
+    assert lock_rows(db_url) == []  # every holder released its row
+    if db_url.startswith("sqlite"):
+        assert not Path(sa.make_url(db_url).database + ".strata-lock").exists()
+
+
+def test_waiter_names_the_row_holder_and_times_out(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        1,
+        'import time\ntime.sleep(4)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+    )
+    use_lock_row(tmp_path)
+    holder = spawn(tmp_path, "upgrade", "head")
+    wait_until_running(holder)
+    waiter = strata(tmp_path, "upgrade", "head", "--lock-timeout", "1")
+    holder.communicate(timeout=60)
+    assert holder.returncode == 0
+    assert waiter.returncode == 15, waiter.stderr
+    assert "Can't get the migration lock" in waiter.stderr
+    assert f"pid={holder.pid}" in waiter.stderr
+    assert "Traceback" not in waiter.stderr
+    assert version_rows(db_url) == {"r000"}
+
+
+def test_killed_holder_row_expires_and_is_taken_over(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        2,
+        'import os, time\ntime.sleep(60 if os.environ.get("HOLD") else 0)\n'
+        'op.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+    )
+    use_lock_row(tmp_path, expiry=2)
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "sqlstrata", "upgrade", "head"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "HOLD": "1"},
+    )
+    wait_until_running(holder)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+    assert [name for name, _ in lock_rows(db_url)] == ["strata_version"]  # left behind
+
+    started = time.monotonic()
+    after = strata(tmp_path, "upgrade", "head", "--lock-timeout", "60")
+    assert after.returncode == 0, after.stderr
+    assert "Took over the migration lock" in after.stderr, after.stderr
+    assert f"pid={holder.pid}" in after.stderr
+    assert time.monotonic() - started >= 2  # not before the row had expired
+    assert version_rows(db_url) == {"r001"}
+    assert lock_rows(db_url) == []
+
+
+def test_live_holder_in_a_long_step_is_not_taken_over(tmp_path: Path, db_url: str) -> None:
+    chain_project(
+        tmp_path,
+        db_url,
+        1,
+        'import time\ntime.sleep(5)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+    )
+    use_lock_row(tmp_path, expiry=1)
+    holder = spawn(tmp_path, "upgrade", "head")
+    wait_until_running(holder)
+    waiter = strata(tmp_path, "upgrade", "head", "--lock-timeout", "60")
+    _out, holder_err = holder.communicate(timeout=60)
+    assert holder.returncode == 0, holder_err
+    assert waiter.returncode == 0, waiter.stderr
+    assert "Took over" not in waiter.stderr
+    assert "Running upgrade" not in waiter.stderr  # it found r000 applied
+    assert applied_counts(db_url) == {"r000": 1}
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ("migration_lock = sometimes", "migration_lock is 'sometimes'"),
+        ("migration_lock_expiry = soon", "migration_lock_expiry is 'soon'"),
+        ("migration_lock_expiry = 0", "migration_lock_expiry is '0'"),
+    ],
+)
+def test_bad_lock_settings_are_one_line_errors(tmp_path: Path, setting: str, shown: str) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    chain_project(tmp_path, url, 1, 'op.create_table("t{i:03d}", sa.Column("id", sa.Integer))')
+    ini = tmp_path / "strata.ini"
+    ini.write_text(ini.read_text().replace("[strata]\n", f"[strata]\n{setting}\n"))
+    result = strata(tmp_path, "upgrade", "head")
+    assert result.returncode == 2, result.stderr
+    assert shown in result.stderr
+    assert "Traceback" not in result.stderr
+    assert version_rows(url) == set()
+
+
+@pytest.mark.parametrize(("kind", "lock_file"), [("auto", True), ("none", False)])
+def test_migration_lock_none_takes_no_lock(tmp_path: Path, kind: str, lock_file: bool) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    chain_project(tmp_path, url, 1, 'op.create_table("t{i:03d}", sa.Column("id", sa.Integer))')
+    use_lock_row(tmp_path, kind=kind)
+    result = strata(tmp_path, "upgrade", "head")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "app.db.strata-lock").exists() is lock_file
+    assert version_rows(url) == {"r000"}
+
+
+def test_a_holder_that_lost_its_row_stops(tmp_path: Path, db_url: str) -> None:
+    """A holder whose heartbeat stopped (a paused process) has its row taken over; when it
+    comes back, its next step fails instead of migrating alongside the new holder."""
+    engine = sa.create_engine(db_url)
+    table = lock_table("strata_lock")
+    try:
+        with engine.connect() as first_conn, engine.connect() as second_conn:
+            first = TableLock(first_conn, table, "strata_version", expiry=0.5, beat_every=3600)
+            first.acquire(5, lambda holder: None)
+            waits: list[str] = []
+            second = TableLock(second_conn, table, "strata_version", expiry=0.5)
+            second.acquire(10, waits.append)
+            assert waits and "pid=" in waits[0]
+            with first_conn.begin(), pytest.raises(LockLostError, match="taken over"):
+                first.confirm(first_conn)
+            with second_conn.begin():
+                second.confirm(second_conn)
+            first.release()  # must not delete the row the second holder owns
+            assert len(lock_rows(db_url)) == 1
+            second.release()
+            assert lock_rows(db_url) == []
+    finally:
+        engine.dispose()
