@@ -95,11 +95,11 @@ def empty_database(url: str) -> None:
         else:
             conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
             for name in sa.inspect(conn).get_table_names():
-                conn.exec_driver_sql(f"DROP TABLE `{name}`")
+                conn.exec_driver_sql(f"DROP TABLE `{name.replace('`', '``')}`")
             for (view,) in conn.exec_driver_sql(
                 "SELECT table_name FROM information_schema.views WHERE table_schema = DATABASE()"
             ):
-                conn.exec_driver_sql(f"DROP VIEW `{view}`")
+                conn.exec_driver_sql(f"DROP VIEW `{view.replace('`', '``')}`")
             conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
     engine.dispose()
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.test_tutorial import strata
 
 MODELS = """
@@ -162,3 +164,25 @@ def test_the_lock_row_table_is_not_a_change(tmp_path: Path, db_url: str) -> None
     strata(tmp_path, *url, "upgrade", "head")
     proc = strata(tmp_path, *url, "check")  # strata_lock exists now, and is ours
     assert proc.stdout.strip() == "No new upgrade operations detected."
+
+
+@pytest.mark.parametrize("autogenerate", [False, True])
+def test_template_args_from_env_py_reach_the_template(
+    tmp_path: Path, db_url: str, autogenerate: bool
+) -> None:
+    url = project(tmp_path, db_url)
+    ini = tmp_path / "strata.ini"
+    ini.write_text(
+        ini.read_text().replace("# revision_environment = false", "revision_environment = true")
+    )
+    env = tmp_path / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "context.configure(", 'context.configure(template_args={"team": "core"}, '
+        )
+    )
+    mako = tmp_path / "migrations" / "script.py.mako"
+    mako.write_text("# team: ${team}\n" + mako.read_text())
+    extra = ["--autogenerate"] if autogenerate else []
+    proc = strata(tmp_path, *url, "revision", "-m", "x", *extra)
+    assert generated(proc.stdout).read_text().startswith("# team: core\n")

@@ -1,8 +1,9 @@
 """The lock row (``migration_lock = table``), the lock for databases with none of their own.
 
-Run here on all three databases by choosing it explicitly: concurrent deploys apply each
-revision once; a waiter names the holder; a SIGKILLed holder's row expires and the next run
-takes it over; a live holder inside a step longer than the expiry is never taken over.
+Run here on all three databases by choosing it explicitly (test_concurrency.py runs its
+concurrent deploys and its waiter with it too): a SIGKILLed holder's row expires and the next
+run takes it over; a live holder inside a step longer than the expiry is never taken over; a
+holder that lost its row stops.
 """
 
 from __future__ import annotations
@@ -20,19 +21,7 @@ import sqlalchemy as sa
 from sqlstrata.errors import LockLostError
 from sqlstrata.runtime.lock_row import TableLock, lock_table
 from tests.projects import version_rows
-from tests.safety.test_concurrency import chain_project, spawn
-
-PROCESSES = 8
-REVISIONS = 25
-
-
-def use_lock_row(root: Path, expiry: float = 30, kind: str = "table") -> None:
-    ini = root / "strata.ini"
-    ini.write_text(
-        ini.read_text().replace(
-            "[strata]\n", f"[strata]\nmigration_lock = {kind}\nmigration_lock_expiry = {expiry}\n"
-        )
-    )
+from tests.safety.test_concurrency import chain_project, spawn, use_lock
 
 
 def strata(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -81,46 +70,6 @@ def lock_rows(url: str) -> list[tuple[str, str]]:
         engine.dispose()
 
 
-def test_concurrent_upgrades_with_the_lock_row(tmp_path: Path, db_url: str) -> None:
-    chain_project(
-        tmp_path,
-        db_url,
-        REVISIONS,
-        'op.create_table("t{i:03d}", sa.Column("id", sa.Integer, primary_key=True))',
-    )
-    use_lock_row(tmp_path)
-    procs = [spawn(tmp_path, "upgrade", "head", "--lock-timeout", "240") for _ in range(PROCESSES)]
-    outputs = [p.communicate(timeout=300) for p in procs]
-    for proc, (_out, err) in zip(procs, outputs, strict=True):
-        assert proc.returncode == 0, err
-    assert version_rows(db_url) == {f"r{REVISIONS - 1:03d}"}
-    assert applied_counts(db_url) == {f"r{i:03d}": 1 for i in range(REVISIONS)}
-    assert sum(err.count("Running upgrade") for _out, err in outputs) == REVISIONS
-    assert lock_rows(db_url) == []  # every holder released its row
-    if db_url.startswith("sqlite"):
-        assert not Path(sa.make_url(db_url).database + ".strata-lock").exists()
-
-
-def test_waiter_names_the_row_holder_and_times_out(tmp_path: Path, db_url: str) -> None:
-    chain_project(
-        tmp_path,
-        db_url,
-        1,
-        'import time\ntime.sleep(4)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
-    )
-    use_lock_row(tmp_path)
-    holder = spawn(tmp_path, "upgrade", "head")
-    wait_until_running(holder)
-    waiter = strata(tmp_path, "upgrade", "head", "--lock-timeout", "1")
-    holder.communicate(timeout=60)
-    assert holder.returncode == 0
-    assert waiter.returncode == 15, waiter.stderr
-    assert "Can't get the migration lock" in waiter.stderr
-    assert f"pid={holder.pid}" in waiter.stderr
-    assert "Traceback" not in waiter.stderr
-    assert version_rows(db_url) == {"r000"}
-
-
 def test_killed_holder_row_expires_and_is_taken_over(tmp_path: Path, db_url: str) -> None:
     chain_project(
         tmp_path,
@@ -129,7 +78,7 @@ def test_killed_holder_row_expires_and_is_taken_over(tmp_path: Path, db_url: str
         'import os, time\ntime.sleep(60 if os.environ.get("HOLD") else 0)\n'
         'op.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
     )
-    use_lock_row(tmp_path, expiry=2)
+    use_lock(tmp_path, "table", expiry=2)
     holder = subprocess.Popen(
         [sys.executable, "-m", "sqlstrata", "upgrade", "head"],
         cwd=tmp_path,
@@ -159,7 +108,7 @@ def test_live_holder_in_a_long_step_is_not_taken_over(tmp_path: Path, db_url: st
         1,
         'import time\ntime.sleep(5)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
     )
-    use_lock_row(tmp_path, expiry=1)
+    use_lock(tmp_path, "table", expiry=1)
     holder = spawn(tmp_path, "upgrade", "head")
     wait_until_running(holder)
     waiter = strata(tmp_path, "upgrade", "head", "--lock-timeout", "60")
@@ -195,7 +144,7 @@ def test_bad_lock_settings_are_one_line_errors(tmp_path: Path, setting: str, sho
 def test_migration_lock_none_takes_no_lock(tmp_path: Path, kind: str, lock_file: bool) -> None:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     chain_project(tmp_path, url, 1, 'op.create_table("t{i:03d}", sa.Column("id", sa.Integer))')
-    use_lock_row(tmp_path, kind=kind)
+    use_lock(tmp_path, kind)
     result = strata(tmp_path, "upgrade", "head")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "app.db.strata-lock").exists() is lock_file

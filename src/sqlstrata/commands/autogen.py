@@ -39,7 +39,7 @@ def check(config: Config) -> CheckResult:
     """Compare the models with the database at head; describe what a migration would do."""
     from sqlstrata.autogen.produce import AutogenRequest
 
-    runs = _run(config, AutogenRequest(check=True))
+    runs, _ = _run(config, AutogenRequest(check=True))
     return CheckResult(
         tuple(c for run in runs for c in run.changes),
         tuple(w for run in runs for w in run.warnings),
@@ -85,17 +85,20 @@ def autogenerate_revision(
         ask=ask,
         process_revision_directives=process_revision_directives,
     )
-    return _write(config, _run(config, request))
+    return _write(config, *_run(config, request))
 
 
-def _write(config: Config, runs: list[AutogenResult]) -> tuple[Path, ...]:
+def _write(
+    config: Config, runs: list[AutogenResult], env_args: dict[str, Any]
+) -> tuple[Path, ...]:
     """Write each script of the first run, with every run's template arguments (multidb:
-    one run per database, one pair of upgrade/downgrade tokens each)."""
+    one run per database, one pair of upgrade/downgrade tokens each) over those env.py
+    gave ``context.configure(template_args=...)``."""
     from sqlstrata.commands.revision import revision
 
     paths = []
     for index, script in enumerate(runs[0].scripts):
-        template_args: dict[str, Any] = {}
+        template_args: dict[str, Any] = dict(env_args)
         for run in runs:
             if index < len(run.rendered):
                 template_args.update(run.template_args(index))
@@ -116,7 +119,7 @@ def _write(config: Config, runs: list[AutogenResult]) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-def _run(config: Config, request: Any) -> list[AutogenResult]:
+def _run(config: Config, request: Any) -> tuple[list[AutogenResult], dict[str, Any]]:
     result = run_environment(config, MigrationRequest("autogenerate", autogen=request))
     if not result.autogen:
         raise CommandError(
@@ -124,4 +127,4 @@ def _run(config: Config, request: Any) -> list[AutogenResult]:
             hint="Call context.configure(connection=..., target_metadata=...) and "
             "context.run_migrations() in env.py, as the templates do.",
         )
-    return result.autogen
+    return result.autogen, result.template_args

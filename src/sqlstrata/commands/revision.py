@@ -113,8 +113,9 @@ def revision(
         return paths[0] if paths else None
     script = script_directory(config)
     graph = revision_graph(script)
+    env_args: dict[str, Any] = {}
     if config.revision_environment and environment:
-        run_environment(config, MigrationRequest("revision", sql=sql))
+        env_args = run_environment(config, MigrationRequest("revision", sql=sql)).template_args
     rev_id = rev_id or new_revision_id()
     _check_rev_id(graph, rev_id)
     labels = _as_tuple(branch_label)
@@ -135,7 +136,7 @@ def revision(
         branch_labels=labels,
         depends_on=tuple(deps),
         version_path=Path(version_path) if version_path else None,
-        template_args={"config": config, **(template_args or {})},
+        template_args={"config": config, **env_args, **(template_args or {})},
         create_date=datetime.now(),
     )
     return path

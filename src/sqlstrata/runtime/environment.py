@@ -142,6 +142,8 @@ class EnvironmentContext:
             self._migration.close()
         if template_args:
             kw["template_args"] = dict(template_args)
+            # `strata revision` renders script.py.mako with these (revision_environment).
+            self.result.template_args.update(template_args)
         options = MigrationOptions(
             version_table=version_table or self._default_version_table,
             version_table_schema=version_table_schema,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from sqlstrata.autogen.produce import AutogenRequest, AutogenResult
@@ -65,3 +65,4 @@ class RunResult:
     url: str | None = None
     autogen: list[AutogenResult] = field(default_factory=list)
     history: tuple[HistoryEntry, ...] = ()
+    template_args: dict[str, Any] = field(default_factory=dict)
