@@ -79,8 +79,8 @@ def schema(url: str) -> dict[str, Any]:
         inspector = sa.inspect(engine)
         out: dict[str, Any] = {}
         for table in sorted(inspector.get_table_names()):
-            if table == "alembic_version" or table.endswith("_history"):
-                continue
+            if table == "alembic_version" or table.endswith(("_history", "_lock")):
+                continue  # sqlstrata's own: the history log, and who holds the lock (MySQL)
             out[table] = {
                 "columns": [
                     (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)

@@ -52,7 +52,11 @@ def leftovers(url: str) -> set[str]:
     try:
         with engine.connect() as conn:
             insp = sa.inspect(conn)
-            found = set(insp.get_table_names()) - {"strata_version", "strata_history"}
+            found = set(insp.get_table_names()) - {
+                "strata_version",
+                "strata_history",
+                "strata_lock",
+            }
             if conn.dialect.name == "postgresql":
                 found |= {f"type {e['name']}" for e in insp.get_enums(schema="*")}  # type: ignore[attr-defined]
             return found

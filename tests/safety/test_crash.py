@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -70,6 +71,32 @@ def pending(url: str) -> tuple[str, int, str | None] | None:
         engine.dispose()
 
 
+def wait_for_other_sessions_to_end(url: str) -> None:
+    """Wait until the killed process's server sessions are gone.
+
+    A process killed just after sending COMMIT leaves a server session that may still be
+    committing; reading the version table before that and the tables after would see two
+    different states. Once its sessions are gone, the outcome is final.
+    """
+    engine = sa.create_engine(url)
+    query = {
+        "postgresql": "SELECT COUNT(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'",
+        "mysql": "SELECT COUNT(*) FROM information_schema.processlist "
+        "WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command <> 'Sleep'",
+    }.get(engine.dialect.name)
+    try:
+        if query is None:
+            return  # SQLite: the file is consistent as soon as the process is gone
+        deadline = time.monotonic() + 30
+        with engine.connect() as conn:
+            while conn.execute(sa.text(query)).scalar() and time.monotonic() < deadline:
+                conn.rollback()
+                time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
 def user_tables(url: str) -> set[str]:
     return {t for t in table_names(url) if t.startswith("t")}
 
@@ -88,6 +115,7 @@ def test_sigkill_never_leaves_an_inconsistent_database(
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.communicate(timeout=60)
+        wait_for_other_sessions_to_end(db_url)
         stuck = pending(db_url)
         if stuck is not None:
             assert backend == "mysql", f"half-applied migration on {backend}: {stuck}"

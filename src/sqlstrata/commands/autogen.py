@@ -88,9 +88,7 @@ def autogenerate_revision(
     return _write(config, *_run(config, request))
 
 
-def _write(
-    config: Config, runs: list[AutogenResult], env_args: dict[str, Any]
-) -> tuple[Path, ...]:
+def _write(config: Config, runs: list[AutogenResult], env_args: dict[str, Any]) -> tuple[Path, ...]:
     """Write each script of the first run, with every run's template arguments (multidb:
     one run per database, one pair of upgrade/downgrade tokens each) over those env.py
     gave ``context.configure(template_args=...)``."""

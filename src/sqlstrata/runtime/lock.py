@@ -20,7 +20,9 @@ committed): releasing earlier would let a waiter read heads that are not yet com
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import socket
 import time
@@ -64,19 +66,21 @@ def wait_for(
     on_wait: Waiting,
     what: str,
 ) -> None:
+    """Call ``try_once`` until it gets the lock; say once who holds it; give up at
+    ``timeout``."""
     deadline = time.monotonic() + timeout
     announced = False
     delay = 0.05
     while not try_once():
+        if not announced:
+            on_wait(describe_holder())
+            announced = True
         if time.monotonic() >= deadline:
             raise LockTimeoutError(
                 f"Can't get the migration lock on {what} within {timeout:g}s: "
                 f"it is held by {describe_holder()}.",
                 hint="Wait for that migration to finish, or raise --lock-timeout.",
             )
-        if not announced:
-            on_wait(describe_holder())
-            announced = True
         time.sleep(delay)
         delay = min(delay * 2, 0.5)
 
@@ -140,14 +144,21 @@ class PostgresLock:
 
 
 class MySQLLock:
-    """A named lock (``GET_LOCK``) held on a dedicated autocommit connection."""
+    """A named lock (``GET_LOCK``) held on a dedicated autocommit connection.
 
-    def __init__(self, migration_connection: Connection, name: str) -> None:
+    MySQL shows a waiter the holder's connection, not its process, so the holder also writes
+    who it is into the lock table (``board``), keyed by its connection id; a row left by a
+    killed holder names another connection and is ignored.
+    """
+
+    def __init__(self, migration_connection: Connection, name: str, board: Table) -> None:
         self._engine = migration_connection.engine
         # MySQL limits lock names to 64 characters.
         self.lock_name = f"sqlstrata:{zlib.crc32(name.encode()):08x}:{name}"[:64]
         self.name = name
+        self.board = board
         self._conn: Connection | None = None
+        self._announced_as: str | None = None
 
     def acquire(self, timeout: float, on_wait: Waiting) -> None:
         conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
@@ -162,8 +173,34 @@ class MySQLLock:
         except BaseException:
             self.release()
             raise
+        self._announce(conn)
+
+    def _announce(self, conn: Connection) -> None:
+        from sqlalchemy import delete, exc, insert
+
+        from sqlstrata.runtime.lock_row import ensure_lock_table, utc_now
+
+        board = self.board
+        try:
+            ensure_lock_table(conn, board)
+            me = str(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+            conn.execute(delete(board).where(board.c.name == self.lock_name))
+            conn.execute(
+                insert(board).values(
+                    name=self.lock_name,
+                    token=me,
+                    holder=holder_description()[:255],
+                    acquired_at=utc_now(),
+                    heartbeat=0,
+                )
+            )
+            self._announced_as = me
+        except exc.DBAPIError as error:  # e.g. no CREATE privilege: waiters see less
+            logging.getLogger("sqlstrata.lock").debug("Lock holder not announced: %s", error)
 
     def _holder(self, conn: Connection) -> str:
+        from sqlalchemy import exc, select
+
         holder_id = conn.execute(text("SELECT IS_USED_LOCK(:n)"), {"n": self.lock_name}).scalar()
         if holder_id is None:
             return "another session (it just finished)"
@@ -171,18 +208,36 @@ class MySQLLock:
             text("SELECT host, time FROM information_schema.processlist WHERE id = :i"),
             {"i": holder_id},
         ).first()
-        if row is None:
-            return f"connection {holder_id}"
-        return f"connection {holder_id} from {row.host}, holding it for {row.time}s"
+        where = f"connection {holder_id}"
+        if row is not None:
+            where += f" from {row.host}, holding it for {row.time}s"
+        board = self.board
+        try:
+            who = conn.execute(
+                select(board.c.holder).where(
+                    board.c.name == self.lock_name, board.c.token == str(holder_id)
+                )
+            ).scalar()
+        except exc.DBAPIError:
+            who = None
+        return f"{who} ({where})" if who else where
 
     def confirm(self, connection: Connection) -> None:
         return None  # the server holds it until this process's connection goes away
 
     def release(self) -> None:
+        from sqlalchemy import delete, exc
+
         conn, self._conn = self._conn, None
         if conn is None:
             return
+        board, me, self._announced_as = self.board, self._announced_as, None
         try:
+            if me is not None:
+                with contextlib.suppress(exc.DBAPIError):
+                    conn.execute(
+                        delete(board).where(board.c.name == self.lock_name, board.c.token == me)
+                    )
             conn.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": self.lock_name})
         finally:
             conn.close()
@@ -266,8 +321,8 @@ def lock_for(
     if kind == "auto":
         if dialect == "postgresql":
             return PostgresLock(connection, name)
-        if dialect in ("mysql", "mariadb"):
-            return MySQLLock(connection, name)
+        if dialect in ("mysql", "mariadb") and table is not None:
+            return MySQLLock(connection, name, board=table)
         if dialect == "sqlite":
             database = connection.engine.url.database
             if not database or database == ":memory:" or database.startswith("file::memory:"):

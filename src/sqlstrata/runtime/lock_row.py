@@ -69,6 +69,20 @@ def lock_table(name: str, schema: str | None = None) -> Table:
     )
 
 
+def ensure_lock_table(conn: Connection, table: Table) -> None:
+    """Create the lock table unless it exists (on an autocommit connection)."""
+    try:
+        table.create(conn, checkfirst=True)
+    except sa_exc.DBAPIError:
+        # Another process created it between our check and our CREATE.
+        if not inspect(conn).has_table(table.name, schema=table.schema):
+            raise
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def bound_lock_waits(conn: Connection) -> None:
     """Make statements on ``conn`` give up after a short wait for a row or database lock."""
     dialect = conn.dialect.name
@@ -160,7 +174,7 @@ class TableLock:
         conn = _open(self._source)
         self._conn = conn
         try:
-            self._ensure_table(conn)
+            ensure_lock_table(conn, self.table)
             wait_for(
                 lambda: self._try_once(conn),
                 self._describe_holder,
@@ -178,19 +192,11 @@ class TableLock:
             self._heartbeat = _Heartbeat(self._source, self, every=self.beat_every)
             self._heartbeat.start()
 
-    def _ensure_table(self, conn: Connection) -> None:
-        try:
-            self.table.create(conn, checkfirst=True)
-        except sa_exc.DBAPIError:
-            # Another process created it between our check and our CREATE.
-            if not inspect(conn).has_table(self.table.name, schema=self.table.schema):
-                raise
-
     def _try_once(self, conn: Connection) -> bool:
         row_values = {
             "token": self.token,
             "holder": holder_description()[:255],
-            "acquired_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "acquired_at": utc_now(),
             "heartbeat": 0,
         }
         try:
