@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 import sqlalchemy as sa
 
 from sqlstrata.autogen.diff import diff
@@ -207,6 +208,28 @@ def test_mysql_foreign_key_index_is_no_change() -> None:
     )
     assert "DropIndex" in kinds(changes(reflected, model, "mysql"))
     assert changes(reconcile(reflected, model, "mysql"), model, "mysql") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "implicit"),
+    [
+        ("fk_child_parent_id", True),  # named after the constraint
+        ("parent_id", True),  # an unnamed constraint: after the column
+        ("parent_id_2", True),
+        ("ix_child_parent", False),  # the user's own index on the same column
+    ],
+)
+def test_mysql_tells_its_own_foreign_key_index_from_the_users(name: str, implicit: bool) -> None:
+    model = snap(parent_child(), "mysql")
+    child = model.table((None, "child"))
+    assert child is not None
+    index = IndexSnap(name, ("parent_id",), (False,))
+    reflected = SchemaSnapshot(
+        tuple(replace(tb, indexes=(index,)) if tb is child else tb for tb in model.tables)
+    )
+    found = kinds(changes(reconcile(reflected, model, "mysql"), model, "mysql"))
+    # The user's index goes, with the foreign key dropped around it (MySQL needs an index).
+    assert found == ([] if implicit else ["DropConstraint", "DropIndex", "CreateForeignKey"])
 
 
 def test_mysql_drops_a_foreign_key_around_the_index_it_uses() -> None:

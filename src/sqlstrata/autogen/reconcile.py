@@ -7,9 +7,10 @@ index of its own when no other index serves it. Neither is a difference.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from sqlstrata.autogen.snapshot import IndexSnap, SchemaSnapshot, TableSnap
+from sqlstrata.autogen.snapshot import ForeignKeySnap, IndexSnap, SchemaSnapshot, TableSnap
 
 
 def reconcile(old: SchemaSnapshot, new: SchemaSnapshot, dialect: str) -> SchemaSnapshot:
@@ -27,17 +28,28 @@ def _mysql_table(table: TableSnap, model: TableSnap | None) -> TableSnap:
     indexes = list(table.indexes) + [
         IndexSnap(u.name, u.columns, (False,) * len(u.columns), unique=True) for u in as_index
     ]
-    fk_columns = {fk.columns for fk in table.foreign_keys}
     indexes = [
         ix
         for ix in indexes
         if ix.unique
         or ix.name in index_names
         or any(ix.expressions)
-        or tuple(ix.elements) not in fk_columns
+        or not _made_for_a_foreign_key(ix, table.foreign_keys)
     ]
     return replace(
         table,
         uniques=tuple(u for u in table.uniques if u not in as_index),
         indexes=tuple(indexes),
     )
+
+
+def _made_for_a_foreign_key(ix: IndexSnap, fks: tuple[ForeignKeySnap, ...]) -> bool:
+    """Whether MySQL created ``ix`` itself for a foreign key: same columns, and named as MySQL
+    names those (after the constraint, else after its first column, maybe with a number).
+    An index the user named on the same columns is theirs, and a difference when it goes."""
+    for fk in fks:
+        if tuple(ix.elements) != fk.columns or ix.name is None:
+            continue
+        if ix.name == fk.name or re.fullmatch(re.escape(fk.columns[0]) + r"(_\d+)?", ix.name):
+            return True
+    return False
