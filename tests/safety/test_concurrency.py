@@ -4,6 +4,7 @@ applied exactly once and every process succeeds. A waiter says who holds the loc
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,11 +19,24 @@ REVISIONS = 50
 
 
 def chain_project(
-    root: Path, url: str, revisions: int, body: str, down_body: str = 'op.drop_table("t{i:03d}")'
+    root: Path,
+    url: str,
+    revisions: int,
+    body: str,
+    down_body: str = 'op.drop_table("t{i:03d}")',
+    template: str = "generic",
 ) -> None:
-    config = make_project(root, url)
+    config = make_project(root, url, template)
     ini = root / "strata.ini"
-    ini.write_text(ini.read_text().replace("sqlite:///%(here)s/app.db", url.replace("%", "%%")))
+    ini.write_text(
+        re.sub(
+            r"^sqlalchemy\.url = .*$",
+            lambda _: "sqlalchemy.url = " + url.replace("%", "%%"),
+            ini.read_text(),
+            count=1,
+            flags=re.M,
+        )
+    )
     down = None
     for i in range(revisions):
         rev = f"r{i:03d}"

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from sqlstrata.errors import LockLostError
 from sqlstrata.runtime.lock_row import TableLock, lock_table
+from tests.e2e.test_templates import ASYNC_DRIVERS
 from tests.projects import version_rows
 from tests.safety.test_concurrency import chain_project, spawn, use_lock
 
@@ -101,12 +102,20 @@ def test_killed_holder_row_expires_and_is_taken_over(tmp_path: Path, db_url: str
     assert lock_rows(db_url) == []
 
 
-def test_live_holder_in_a_long_step_is_not_taken_over(tmp_path: Path, db_url: str) -> None:
+@pytest.mark.parametrize("driver", ["sync", "async"])
+def test_live_holder_in_a_long_step_is_not_taken_over(
+    tmp_path: Path, db_url: str, backend: str, driver: str
+) -> None:
+    url = db_url
+    if driver == "async":  # the heartbeat runs on an event loop of its own
+        async_url = sa.make_url(db_url).set(drivername=ASYNC_DRIVERS[backend])
+        url = async_url.render_as_string(hide_password=False)
     chain_project(
         tmp_path,
-        db_url,
+        url,
         1,
         'import time\ntime.sleep(5)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+        template="generic" if driver == "sync" else "async",
     )
     use_lock(tmp_path, "table", expiry=1)
     holder = spawn(tmp_path, "upgrade", "head")

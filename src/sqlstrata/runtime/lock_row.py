@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Column,
     Connection,
+    Engine,
     Integer,
     MetaData,
     String,
@@ -94,8 +95,8 @@ def bound_lock_waits(conn: Connection) -> None:
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
 
 
-def _open(conn_source: Connection) -> Connection:
-    conn = conn_source.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+def _open(engine: Engine) -> Connection:
+    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     bound_lock_waits(conn)
     return conn
 
@@ -120,12 +121,36 @@ class _Heartbeat(threading.Thread):
         self.lost = False
 
     def run(self) -> None:
+        engine = self._source.engine
+        if not engine.dialect.is_async:
+            self._beat(engine)
+            return
+        # An async driver's connections belong to env.py's event loop: beat on a loop of
+        # this thread's own, through a pool of its own with the same connect settings.
+        import asyncio
+
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        async def beat_on_own_loop() -> None:
+            own = create_async_engine(engine.url, pool=engine.pool.recreate())
+            try:
+                async with own.connect() as conn:
+                    await conn.run_sync(lambda sync_conn: self._beat(sync_conn.engine))
+            finally:
+                await own.dispose()
+
+        try:
+            asyncio.run(beat_on_own_loop())
+        except Exception as exc:  # the step's confirm() still guards the row
+            log.warning("The migration lock heartbeat stopped: %s", exc)
+
+    def _beat(self, engine: Engine) -> None:
         conn: Connection | None = None
         try:
             while not self._halt.wait(self._every):
                 try:
                     if conn is None:
-                        conn = _open(self._source)
+                        conn = _open(engine)
                     if not self._lock.bump(conn):
                         self.lost = True
                         log.error("The migration lock row was taken over by another process.")
@@ -171,7 +196,7 @@ class TableLock:
 
     # -- acquiring -------------------------------------------------------------------------
     def acquire(self, timeout: float, on_wait: Waiting) -> None:
-        conn = _open(self._source)
+        conn = _open(self._source.engine)
         self._conn = conn
         try:
             ensure_lock_table(conn, self.table)
@@ -186,11 +211,8 @@ class TableLock:
             self._conn = None
             _discard(conn)
             raise
-        if not conn.dialect.is_async:
-            # An async driver's connections live on env.py's event loop, out of a thread's
-            # reach; there the holder's confirm() at each step is the heartbeat.
-            self._heartbeat = _Heartbeat(self._source, self, every=self.beat_every)
-            self._heartbeat.start()
+        self._heartbeat = _Heartbeat(self._source, self, every=self.beat_every)
+        self._heartbeat.start()
 
     def _try_once(self, conn: Connection) -> bool:
         row_values = {
