@@ -22,7 +22,7 @@ from sqlstrata.errors import LockLostError
 from sqlstrata.runtime.lock_row import TableLock, lock_table
 from tests.e2e.test_templates import ASYNC_DRIVERS
 from tests.projects import version_rows
-from tests.safety.test_concurrency import chain_project, spawn, use_lock
+from tests.safety.test_concurrency import applied_counts, chain_project, spawn, use_lock
 
 
 def strata(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,21 +42,6 @@ def wait_until_running(proc: subprocess.Popen[str]) -> None:
         if "Running upgrade" in line:
             return
     raise AssertionError("the holder never started a migration")
-
-
-def applied_counts(url: str) -> dict[str, int]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.text(
-                    "SELECT revision, COUNT(*) FROM strata_history "
-                    "WHERE direction = 'upgrade' AND outcome = 'applied' GROUP BY revision"
-                )
-            ).all()
-        return {r[0]: r[1] for r in rows}
-    finally:
-        engine.dispose()
 
 
 def lock_rows(url: str) -> list[tuple[str, str]]:
