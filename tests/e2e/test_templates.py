@@ -75,7 +75,8 @@ def test_async_template(tmp_path: Path, db_url: str, backend: str, lock: str) ->
     fill(only_revision(tmp_path), BODY)
     strata(tmp_path, "--url", async_url, "upgrade", "head")
     assert "account" in table_names(db_url)
-    assert ("strata_lock" in table_names(db_url)) is (lock == "table")
+    # The lock row's table; on MySQL GET_LOCK's holder also says there who it is.
+    assert ("strata_lock" in table_names(db_url)) is (lock == "table" or backend == "mysql")
     strata(tmp_path, "--url", async_url, "downgrade", "base")
     assert "account" not in table_names(db_url)
     sql = strata(tmp_path, "--url", async_url, "upgrade", "head", "--sql").stdout

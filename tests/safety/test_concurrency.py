@@ -55,6 +55,14 @@ def spawn(root: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def wait_until_running(proc: subprocess.Popen[str]) -> None:
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "Running upgrade" in line:
+            return
+    raise AssertionError("the holder never started a migration")
+
+
 def applied_counts(url: str) -> dict[str, int]:
     """How many times the history log says each revision was applied."""
     engine = sa.create_engine(url)
@@ -163,3 +171,45 @@ def test_offline_takes_no_lock(tmp_path: Path, db_url: str) -> None:
     holder.communicate(timeout=60)
     assert offline.returncode == 0, offline.stderr
     assert "CREATE TABLE t000" in offline.stdout
+
+
+def test_two_databases_on_one_server_do_not_share_a_lock(
+    tmp_path: Path, db_url: str, backend: str
+) -> None:
+    """MySQL's named locks are server-wide; each database still gets a lock of its own."""
+    if backend == "sqlite":
+        pytest.skip("a SQLite file is one database")
+    url = sa.make_url(db_url)
+    other = f"{url.database}_b"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    quote = admin.dialect.identifier_preparer.quote
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(other)}")
+        conn.exec_driver_sql(f"CREATE DATABASE {quote(other)}")
+    try:
+        (tmp_path / "one").mkdir()
+        (tmp_path / "two").mkdir()
+        slow = (
+            'import time\ntime.sleep(4)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))'
+        )
+        chain_project(tmp_path / "one", db_url, 1, slow)
+        other_url = url.set(database=other).render_as_string(hide_password=False)
+        chain_project(tmp_path / "two", other_url, 1, slow.replace("time.sleep(4)", "pass"))
+        holder = spawn(tmp_path / "one", "upgrade", "head")
+        wait_until_running(holder)
+        second = subprocess.run(
+            [sys.executable, "-m", "sqlstrata", "upgrade", "head", "--lock-timeout", "1"],
+            cwd=tmp_path / "two",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        holder.communicate(timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert "Waiting for the migration lock" not in second.stderr
+        assert holder.returncode == 0
+        assert version_rows(other_url) == {"r000"}
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(other)}")
+        admin.dispose()

@@ -22,7 +22,13 @@ from sqlstrata.errors import LockLostError
 from sqlstrata.runtime.lock_row import TableLock, lock_table
 from tests.e2e.test_templates import ASYNC_DRIVERS
 from tests.projects import version_rows
-from tests.safety.test_concurrency import applied_counts, chain_project, spawn, use_lock
+from tests.safety.test_concurrency import (
+    applied_counts,
+    chain_project,
+    spawn,
+    use_lock,
+    wait_until_running,
+)
 
 
 def strata(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -34,14 +40,6 @@ def strata(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=180,
     )
-
-
-def wait_until_running(proc: subprocess.Popen[str]) -> None:
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if "Running upgrade" in line:
-            return
-    raise AssertionError("the holder never started a migration")
 
 
 def lock_rows(url: str) -> list[tuple[str, str]]:

@@ -146,23 +146,27 @@ class PostgresLock:
 class MySQLLock:
     """A named lock (``GET_LOCK``) held on a dedicated autocommit connection.
 
-    MySQL shows a waiter the holder's connection, not its process, so the holder also writes
-    who it is into the lock table (``board``), keyed by its connection id; a row left by a
-    killed holder names another connection and is ignored.
+    MySQL shows a waiter the holder's connection, not its process, so once the holder starts
+    migrating it also writes who it is into the lock table (``board``), keyed by its
+    connection id; a row left by a killed holder names another connection and is ignored.
     """
 
     def __init__(self, migration_connection: Connection, name: str, board: Table) -> None:
         self._engine = migration_connection.engine
-        # MySQL limits lock names to 64 characters.
-        self.lock_name = f"sqlstrata:{zlib.crc32(name.encode()):08x}:{name}"[:64]
         self.name = name
+        self.lock_name = _mysql_lock_name(name)
         self.board = board
         self._conn: Connection | None = None
         self._announced_as: str | None = None
+        self._announce_tried = False
 
     def acquire(self, timeout: float, on_wait: Waiting) -> None:
         conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         self._conn = conn
+        if "." not in self.name:
+            # Named locks are server-wide: two databases on one server must not share one.
+            database = conn.execute(text("SELECT DATABASE()")).scalar()
+            self.lock_name = _mysql_lock_name(f"{database}.{self.name}")
 
         def try_once() -> bool:
             got = conn.execute(text("SELECT GET_LOCK(:n, 0)"), {"n": self.lock_name}).scalar()
@@ -173,7 +177,6 @@ class MySQLLock:
         except BaseException:
             self.release()
             raise
-        self._announce(conn)
 
     def _announce(self, conn: Connection) -> None:
         from sqlalchemy import delete, exc, insert
@@ -223,7 +226,12 @@ class MySQLLock:
         return f"{who} ({where})" if who else where
 
     def confirm(self, connection: Connection) -> None:
-        return None  # the server holds it until this process's connection goes away
+        """The server holds the lock until this process's connection goes away; at the
+        first step (so never for a command that fails before changing anything) say who
+        holds it."""
+        if self._conn is not None and not self._announce_tried:
+            self._announce_tried = True
+            self._announce(self._conn)
 
     def release(self) -> None:
         from sqlalchemy import delete, exc
@@ -241,6 +249,11 @@ class MySQLLock:
             conn.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": self.lock_name})
         finally:
             conn.close()
+
+
+def _mysql_lock_name(name: str) -> str:
+    # MySQL limits lock names to 64 characters; the checksum keeps long names apart.
+    return f"sqlstrata:{zlib.crc32(name.encode()):08x}:{name}"[:64]
 
 
 class SQLiteFileLock:
