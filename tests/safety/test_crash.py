@@ -97,6 +97,16 @@ def wait_for_other_sessions_to_end(url: str) -> None:
         engine.dispose()
 
 
+def timed(root: Path, *args: str) -> float:
+    """Seconds a whole ``strata ARGS`` run takes."""
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "sqlstrata", *args], cwd=root, capture_output=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return time.monotonic() - started
+
+
 def user_tables(url: str) -> set[str]:
     return {t for t in table_names(url) if t.startswith("t")}
 
@@ -105,12 +115,17 @@ def test_sigkill_never_leaves_an_inconsistent_database(
     tmp_path: Path, db_url: str, backend: str
 ) -> None:
     chain_project(tmp_path, db_url, REVISIONS, BODY, DOWN)
+    # Kill between the end of start-up and the end of a whole upgrade, measured here, so
+    # that nearly every run is killed, and killed while it migrates.
+    start_up = timed(tmp_path, "current")
+    whole = timed(tmp_path, "upgrade", "head")
+    timed(tmp_path, "downgrade", "base")
     rng = random.Random(20261121)
     kills = resumes = 0
     while kills < KILLS:
         proc = spawn(tmp_path, "upgrade", "head")
         try:
-            proc.wait(timeout=rng.uniform(0.3, 1.6))
+            proc.wait(timeout=rng.uniform(start_up * 0.9, whole * 1.1))
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             kills += 1

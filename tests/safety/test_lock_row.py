@@ -97,10 +97,10 @@ def test_live_holder_in_a_long_step_is_not_taken_over(
         tmp_path,
         url,
         1,
-        'import time\ntime.sleep(5)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
+        'import time\ntime.sleep(6)\nop.create_table("t{i:03d}", sa.Column("id", sa.Integer))',
         template="generic" if driver == "sync" else "async",
     )
-    use_lock(tmp_path, "table", expiry=1)
+    use_lock(tmp_path, "table", expiry=2)
     holder = spawn(tmp_path, "upgrade", "head")
     wait_until_running(holder)
     waiter = strata(tmp_path, "upgrade", "head", "--lock-timeout", "60")
