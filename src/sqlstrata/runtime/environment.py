@@ -73,7 +73,9 @@ class EnvironmentContext:
     def _lock_expiry(self, given: float | None) -> float:
         if given is not None:
             return float(given)
-        raw = self.config.get_main_option("migration_lock_expiry", "30")
+        from sqlstrata.runtime.lock import DEFAULT_LOCK_EXPIRY
+
+        raw = self.config.get_main_option("migration_lock_expiry", str(DEFAULT_LOCK_EXPIRY))
         try:
             expiry = float(raw)
         except ValueError:

@@ -51,12 +51,17 @@ class MigrationLock(Protocol):
 
 
 LOCK_KINDS = ("auto", "table", "none")
+# Seconds without a heartbeat after which a lock row is taken to belong to a dead process.
+DEFAULT_LOCK_EXPIRY = 30.0
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def holder_description() -> str:
     """Who we are, as waiters will see it."""
-    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"strata host={socket.gethostname()} pid={os.getpid()} since={since}"
+    return f"strata host={socket.gethostname()} pid={os.getpid()} since={utc_now()}"
 
 
 def wait_for(
@@ -181,7 +186,7 @@ class MySQLLock:
     def _announce(self, conn: Connection) -> None:
         from sqlalchemy import delete, exc, insert
 
-        from sqlstrata.runtime.lock_row import ensure_lock_table, utc_now
+        from sqlstrata.runtime.lock_row import ensure_lock_table
 
         board = self.board
         try:
@@ -319,14 +324,15 @@ def lock_for(
     connection: Connection | None,
     name: str,
     *,
-    kind: str = "auto",
-    table: Table | None = None,
-    expiry: float = 30.0,
+    kind: str,
+    table: Table,
+    expiry: float,
 ) -> MigrationLock:
     """The lock suited to the database behind ``connection`` (None: offline, no lock).
 
     ``kind`` is ``auto`` (the database's own lock, else the lock row), ``table`` (the lock
-    row, in ``table``) or ``none``.
+    row) or ``none``. ``table`` is the lock table: the lock row's, and where a MySQL holder
+    says who it is.
     """
     if connection is None or kind == "none":
         return NoLock()
@@ -334,15 +340,13 @@ def lock_for(
     if kind == "auto":
         if dialect == "postgresql":
             return PostgresLock(connection, name)
-        if dialect in ("mysql", "mariadb") and table is not None:
+        if dialect in ("mysql", "mariadb"):
             return MySQLLock(connection, name, board=table)
         if dialect == "sqlite":
             database = connection.engine.url.database
             if not database or database == ":memory:" or database.startswith("file::memory:"):
                 return NoLock()  # nobody else can reach this database
             return SQLiteFileLock(os.path.abspath(database))
-    if table is None:
-        raise ValueError("the lock row needs its table")
     from sqlstrata.runtime.lock_row import TableLock
 
     return TableLock(connection, table, name, expiry)

@@ -23,7 +23,6 @@ import logging
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import (
     Column,
@@ -42,11 +41,10 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 
 from sqlstrata.errors import LockLostError
-from sqlstrata.runtime.lock import Waiting, holder_description, wait_for
+from sqlstrata.runtime.lock import Waiting, holder_description, utc_now, wait_for
 
 log = logging.getLogger("sqlstrata.lock")
 
-DEFAULT_EXPIRY = 30.0
 # Seconds a statement on the lock row may wait for a row lock before it counts as "busy".
 LOCK_WAIT_SECONDS = 2
 
@@ -78,10 +76,6 @@ def ensure_lock_table(conn: Connection, table: Table) -> None:
         # Another process created it between our check and our CREATE.
         if not inspect(conn).has_table(table.name, schema=table.schema):
             raise
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def bound_lock_waits(conn: Connection) -> None:
@@ -225,12 +219,16 @@ class TableLock:
             conn.execute(insert(self.table).values(name=self.name, **row_values))
             return True
         except sa_exc.IntegrityError:
-            pass  # somebody holds it
+            return self._watch_holder(conn, row_values)  # somebody holds it
         except sa_exc.DBAPIError as exc:
             log.debug("Lock row busy: %s", exc)
             self._seen_at = time.monotonic()  # its holder is inside a step: alive
             self._read_row(conn)
             return False
+
+    def _watch_holder(self, conn: Connection, row_values: dict[str, object]) -> bool:
+        """Note whether the holder's heartbeat moved; take the row over once it has been
+        still for ``expiry`` seconds."""
         seen = self._read_row(conn)
         if seen is None:
             return False  # released just now: insert on the next try

@@ -20,7 +20,7 @@ from sqlstrata.errors import CommandError
 from sqlstrata.ops.operations import ExecuteSQL, Operation
 from sqlstrata.ops.registry import OperationRegistry
 from sqlstrata.runtime import history, ledger
-from sqlstrata.runtime.lock import MigrationLock, lock_for
+from sqlstrata.runtime.lock import DEFAULT_LOCK_EXPIRY, MigrationLock, lock_for
 from sqlstrata.runtime.logs import migration_log
 from sqlstrata.runtime.recorder import HistoryRecorder
 from sqlstrata.runtime.sinks import ScriptSink, Sink
@@ -36,7 +36,7 @@ class MigrationOptions:
     version_table_pk: bool = True
     history_table: str | None = None
     migration_lock: str = "auto"
-    migration_lock_expiry: float = 30.0
+    migration_lock_expiry: float = DEFAULT_LOCK_EXPIRY
     transaction_per_migration: bool = False
     transactional_ddl: bool | None = None
     literal_binds: bool = False
